@@ -1,0 +1,54 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Database } from './platform/db/index.ts';
+import { installErrorHandling } from './platform/http/error-handler.ts';
+import { registerHealthRoutes } from './platform/http/health.routes.ts';
+import { ProblemSchema } from './platform/http/problem.schema.ts';
+import { requestIdFor } from './platform/http/request-id.ts';
+import { installValidators } from './platform/http/validation.ts';
+import { HTTP_BODY_LIMIT_BYTES } from './platform/limits.ts';
+
+export interface AppDeps {
+  db: Database;
+  logger?: FastifyServerOptions['logger'];
+  /** Route registrations of the modules, run after the platform routes. */
+  modules?: Array<(app: FastifyInstance) => void | Promise<void>>;
+}
+
+/** The HTTP app, separate from listen() so tests drive it with app.inject(). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    genReqId: requestIdFor,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: HTTP_BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  installValidators(app);
+  installErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(ProblemSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Quartermaster API',
+        version: '1',
+        description: 'The public REST API of Quartermaster, the ERP for wholesale distributors. The web app uses the same API.',
+      },
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: qm_live_…' } },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
+  });
+  registerHealthRoutes(app, deps.db);
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  for (const register of deps.modules ?? []) await register(app);
+  return app;
+}

@@ -1,0 +1,46 @@
+import { buildApp } from '../app.ts';
+import type { ConfigOverrides } from '../platform/config.ts';
+import { SHUTDOWN_GRACE_MS } from '../platform/limits.ts';
+import { appModules } from '../modules/routes.ts';
+import { openRuntime } from './runtime.ts';
+
+/**
+ * `qm serve`: migrate, then serve HTTP. On SIGTERM/SIGINT it stops accepting,
+ * lets in-flight requests finish (bounded by SHUTDOWN_GRACE_MS), closes the
+ * pool and, in embedded mode, stops the PostgreSQL server it started.
+ */
+export async function serveCommand(flags: ConfigOverrides): Promise<void> {
+  const logLevel = flags.logLevel ?? process.env.LOG_LEVEL ?? 'info';
+  const runtime = await openRuntime(flags, 'serve', (message) =>
+    process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`),
+  );
+  const app = await buildApp({ db: runtime.db, logger: { level: logLevel }, modules: appModules(runtime) });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      app.log.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    try {
+      await app.close();
+      await runtime.close();
+      app.log.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  try {
+    await app.listen({ port: runtime.config.port, host: runtime.config.host });
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}

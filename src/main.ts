@@ -1,0 +1,107 @@
+import { Command, CommanderError, Option } from 'commander';
+import { listTenants, createTenant } from './modules/access/index.ts';
+import { AppError } from './platform/errors.ts';
+import { ConfigError, type ConfigOverrides } from './platform/config.ts';
+import { EmbeddedServerError, MigrationError } from './platform/db/index.ts';
+import { openRuntime, stderrLog } from './cli/runtime.ts';
+import { serveCommand } from './cli/serve.command.ts';
+
+/**
+ * The `qm` command line. Configuration comes from the environment (PORT,
+ * DATA_DIR, DATABASE_URL, LOG_LEVEL), overridable by the global flags.
+ */
+export function buildCli(): Command {
+  const program = new Command('qm')
+    .description('Quartermaster: the ERP for wholesale distributors')
+    .addOption(new Option('--data-dir <dir>', 'embedded PostgreSQL cluster, file store and keys (env DATA_DIR, default ./data)'))
+    .addOption(new Option('--database-url <url>', 'use this PostgreSQL server instead of the embedded one (env DATABASE_URL)'))
+    .addOption(new Option('--log-level <level>', 'log level (env LOG_LEVEL, default info)'))
+    .exitOverride()
+    .showHelpAfterError();
+
+  const globalFlags = (): ConfigOverrides => {
+    const options = program.opts<{ dataDir?: string; databaseUrl?: string; logLevel?: string }>();
+    return { dataDir: options.dataDir, databaseUrl: options.databaseUrl, logLevel: options.logLevel };
+  };
+
+  program
+    .command('serve')
+    .description('serve the HTTP API and web app (migrates first)')
+    .option('--port <port>', 'HTTP port (env PORT, default 3000)')
+    .option('--host <host>', 'listen address (env HOST, default 0.0.0.0)')
+    .action(async (options: { port?: string; host?: string }) => {
+      await serveCommand({ ...globalFlags(), port: options.port, host: options.host });
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      const runtime = await openRuntime(globalFlags(), 'cli', stderrLog);
+      await runtime.close();
+      process.stdout.write('database is up to date\n');
+    });
+
+  const tenant = program.command('tenant').description('manage tenants');
+  tenant
+    .command('create <name>')
+    .description('create a tenant')
+    .option('--currency <code>', 'functional currency (ISO 4217)', 'USD')
+    .option('--time-zone <zone>', 'IANA time zone', 'UTC')
+    .action(async (name: string, options: { currency: string; timeZone: string }) => {
+      const runtime = await openRuntime(globalFlags(), 'cli', stderrLog);
+      try {
+        const { tenant: created } = await createTenant(
+          runtime.db,
+          { name, functionalCurrency: options.currency, timeZone: options.timeZone },
+          async () => undefined,
+        );
+        process.stdout.write(`tenant ${created.name} created: ${created.tenantId}\n`);
+      } finally {
+        await runtime.close();
+      }
+    });
+  tenant
+    .command('list')
+    .description('list tenants')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const runtime = await openRuntime(globalFlags(), 'cli', stderrLog);
+      try {
+        const tenants = await listTenants(runtime.db);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(tenants, null, 2)}\n`);
+        } else {
+          for (const t of tenants) process.stdout.write(`${t.tenantId}  ${t.name}  ${t.functionalCurrency}  ${t.timeZone}  ${t.status}\n`);
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+  return program;
+}
+
+/** Runs the CLI; known errors print one clear line (never a stack trace) and set the exit code. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof AppError) {
+      stderrLog(`${error.code}: ${error.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    if (error instanceof EmbeddedServerError || error instanceof MigrationError || error instanceof ConfigError) {
+      stderrLog(error.message);
+      process.exitCode = 1;
+      return;
+    }
+    stderrLog(`unexpected error: ${(error as Error).message}`);
+    if (process.env.LOG_LEVEL === 'debug') console.error(error);
+    process.exitCode = 1;
+  }
+}
