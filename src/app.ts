@@ -1,6 +1,11 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ApiKeySchema, createApiKeyAuthenticator, createLastUsedRecorder } from './modules/access/index.ts';
+import { moduleRoutes } from './modules/routes.ts';
+import { systemClock, type Clock } from './platform/context.ts';
 import type { Database } from './platform/db/index.ts';
+import { registerRoutes, type RouteSpec } from './platform/http/define-route.ts';
+import { refuseCredentialsInUrl } from './platform/http/credentials-in-url.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { registerHealthRoutes } from './platform/http/health.routes.ts';
 import { ProblemSchema } from './platform/http/problem.schema.ts';
@@ -11,7 +16,10 @@ import { HTTP_BODY_LIMIT_BYTES } from './platform/limits.ts';
 export interface AppDeps {
   db: Database;
   logger?: FastifyServerOptions['logger'];
-  /** Route registrations of the modules, run after the platform routes. */
+  clock?: Clock;
+  /** Extra routes beside the modules' own (tests and plug-ins). */
+  routes?: RouteSpec[];
+  /** Raw Fastify registrations, run after the platform routes (tests). */
   modules?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
 
@@ -20,7 +28,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     genReqId: requestIdFor,
-    requestIdLogLabel: 'requestId',
     bodyLimit: HTTP_BODY_LIMIT_BYTES,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -31,6 +38,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('onRequest', refuseCredentialsInUrl);
   app.addSchema(ProblemSchema);
   await app.register(swagger, {
     openapi: {
@@ -49,6 +57,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerHealthRoutes(app, deps.db);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.addSchema(ApiKeySchema);
+
+  const lastUsed = createLastUsedRecorder(deps.db);
+  app.addHook('onClose', async () => lastUsed.stop());
+  const clock = deps.clock ?? systemClock;
+  registerRoutes(
+    app,
+    { db: deps.db, authenticate: createApiKeyAuthenticator(deps.db, lastUsed, () => clock.now()), clock },
+    [...moduleRoutes, ...(deps.routes ?? [])],
+  );
   for (const register of deps.modules ?? []) await register(app);
   return app;
 }

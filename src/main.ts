@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
-import { listTenants, createTenant } from './modules/access/index.ts';
+import { createApiKey, createTenant, listTenants } from './modules/access/index.ts';
+import { registerApiKeyCommands } from './cli/apikey.command.ts';
+import { systemContext } from './platform/context.ts';
+import { ALL_PERMISSIONS } from './platform/permissions.ts';
 import { AppError } from './platform/errors.ts';
 import { ConfigError, type ConfigOverrides } from './platform/config.ts';
 import { EmbeddedServerError, MigrationError } from './platform/db/index.ts';
@@ -51,12 +54,18 @@ export function buildCli(): Command {
     .action(async (name: string, options: { currency: string; timeZone: string }) => {
       const runtime = await openRuntime(globalFlags(), 'cli', stderrLog);
       try {
-        const { tenant: created } = await createTenant(
+        // The tenant and its first admin key commit together: a tenant never exists without a way in.
+        const { tenant: created, result: adminKey } = await createTenant(
           runtime.db,
           { name, functionalCurrency: options.currency, timeZone: options.timeZone },
-          async () => undefined,
+          (tx, row) =>
+            createApiKey(tx, systemContext(row.tenantId, 'cli', { timeZone: row.timeZone }), {
+              name: 'first admin key',
+              permissions: [ALL_PERMISSIONS],
+            }),
         );
-        process.stdout.write(`tenant ${created.name} created: ${created.tenantId}\n`);
+        stderrLog(`tenant ${created.name} created (${created.tenantId}); its first admin API key is shown once:`);
+        process.stdout.write(`${adminKey.secret}\n`);
       } finally {
         await runtime.close();
       }
@@ -78,6 +87,7 @@ export function buildCli(): Command {
         await runtime.close();
       }
     });
+  registerApiKeyCommands(program, globalFlags);
   return program;
 }
 

@@ -42,10 +42,10 @@ call qm_enable_tenant_rls('api_keys');
 
 -- System path: a bearer key names its own tenant.
 create function qm_sys_resolve_api_key(p_key_hash bytea)
-returns table (tenant_id uuid, api_key_id uuid, permissions text[], revoked boolean)
+returns table (tenant_id uuid, api_key_id uuid, permissions text[], revoked boolean, time_zone text)
 language sql stable security definer set search_path = pg_catalog, public
 as $$
-  select k.tenant_id, k.api_key_id, k.permissions, k.revoked_at is not null
+  select k.tenant_id, k.api_key_id, k.permissions, k.revoked_at is not null, t.time_zone
   from public.api_keys k
   join public.tenants t on t.tenant_id = k.tenant_id and t.status = 'active'
   where k.key_hash = p_key_hash

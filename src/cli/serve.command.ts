@@ -1,7 +1,6 @@
 import { buildApp } from '../app.ts';
 import type { ConfigOverrides } from '../platform/config.ts';
 import { SHUTDOWN_GRACE_MS } from '../platform/limits.ts';
-import { appModules } from '../modules/routes.ts';
 import { openRuntime } from './runtime.ts';
 
 /**
@@ -14,7 +13,7 @@ export async function serveCommand(flags: ConfigOverrides): Promise<void> {
   const runtime = await openRuntime(flags, 'serve', (message) =>
     process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`),
   );
-  const app = await buildApp({ db: runtime.db, logger: { level: logLevel }, modules: appModules(runtime) });
+  const app = await buildApp({ db: runtime.db, logger: { level: logLevel }, });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,7 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import type { Runtime } from '../cli/runtime.ts';
+import type { RouteSpec } from '../platform/http/define-route.ts';
+import { apiKeyRoutes } from './access/index.ts';
 
-/** Every module's HTTP routes, in registration order. */
-export function appModules(_runtime: Pick<Runtime, 'db' | 'config'>): Array<(app: FastifyInstance) => void | Promise<void>> {
-  return [];
-}
+/** Every module's routes, declared with defineRoute; buildApp registers them. */
+export const moduleRoutes: RouteSpec[] = [...apiKeyRoutes];
