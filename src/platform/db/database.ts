@@ -115,7 +115,11 @@ export function createDatabase(options: DatabaseOptions): Database {
     withTenant,
     callSystem,
     readiness,
-    close: () => kysely.destroy(),
+    close: async () => {
+      // Kysely ends the pool only if it ever used it; callSystem may have used it alone.
+      await kysely.destroy();
+      if (!pool.ended) await pool.end();
+    },
   };
 }
 
