@@ -43,6 +43,11 @@ export interface TransactionOptions {
   isolation?: 'read committed' | 'repeatable read' | 'serializable';
 }
 
+// Business dates are calendar dates, not instants: keep PostgreSQL `date` values as
+// 'YYYY-MM-DD' strings instead of node-postgres' default of a Date at local midnight.
+const DATE_OID = 1082;
+pg.types.setTypeParser(DATE_OID, (value: string) => value);
+
 export const TRANSACTION_RETRY_MAX = 5;
 const RETRY_BASE_DELAY_MS = 5;
 const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
