@@ -115,7 +115,12 @@ export function createDatabase(options: DatabaseOptions): Database {
     withTenant,
     callSystem,
     readiness,
-    close: () => kysely.destroy(),
+    close: async () => {
+      await kysely.destroy();
+      // Kysely ends the pool only if it ever ran a query; callSystem uses the pool directly,
+      // and an idle client left open keeps a CLI process alive until idleTimeoutMillis.
+      if (!pool.ended) await pool.end();
+    },
   };
 }
 
