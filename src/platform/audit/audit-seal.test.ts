@@ -27,7 +27,7 @@ async function sealsOf(tenantId: string): Promise<SealRow[]> {
 
 /** The chain as documented in 0002, recomputed here independently of the sealer's code. */
 function expectValidChain(seals: SealRow[]): void {
-  let previous = Buffer.alloc(32);
+  let previous: Buffer = Buffer.alloc(32);
   seals.forEach((seal, index) => {
     expect(seal.seq).toBe(String(index + 1));
     expect(seal.row_hash.equals(seal.log_row_hash)).toBe(true);
