@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database, Tx } from '../db/index.ts';
+import { invariant } from '../errors.ts';
 import { AUDIT_VERIFY_PAGE_SIZE } from '../limits.ts';
 import { CHAIN_GENESIS, nextChainHash } from './audit-chain.ts';
 
@@ -34,14 +35,16 @@ interface UnsealedRow {
  * end by someone who can also recompute hashes; anchoring the chain head outside the
  * database would be needed for that.
  */
-export async function verifyAuditLog(db: Database, tenantId: string): Promise<AuditVerifyResult> {
+export async function verifyAuditLog(db: Database, tenantId: string, options: { pageSize?: number } = {}): Promise<AuditVerifyResult> {
+  const pageSize = options.pageSize ?? AUDIT_VERIFY_PAGE_SIZE;
+  invariant(Number.isInteger(pageSize) && pageSize > 0 && pageSize <= AUDIT_VERIFY_PAGE_SIZE, `audit verify page size must be 1 to ${AUDIT_VERIFY_PAGE_SIZE}`);
   return db.withTenant(
     { tenantId },
     async (tx) => {
       await sql`set transaction read only`.execute(tx);
-      const chain = await verifyChain(tx, tenantId);
+      const chain = await verifyChain(tx, tenantId, pageSize);
       if (!chain.ok) return chain;
-      const unsealed = await verifyUnsealedRows(tx, tenantId);
+      const unsealed = await verifyUnsealedRows(tx, tenantId, pageSize);
       if (!unsealed.ok) return unsealed;
       return { ok: true, rows: chain.sealed + unsealed.count, sealed: chain.sealed, unsealed: unsealed.count };
     },
@@ -49,7 +52,7 @@ export async function verifyAuditLog(db: Database, tenantId: string): Promise<Au
   );
 }
 
-async function verifyChain(tx: Tx, tenantId: string): Promise<{ ok: true; sealed: number } | Extract<AuditVerifyResult, { ok: false }>> {
+async function verifyChain(tx: Tx, tenantId: string, pageSize: number): Promise<{ ok: true; sealed: number } | Extract<AuditVerifyResult, { ok: false }>> {
   let previousSeq = 0n;
   let previousChainHash: Buffer = CHAIN_GENESIS;
   let sealed = 0;
@@ -62,7 +65,7 @@ async function verifyChain(tx: Tx, tenantId: string): Promise<{ ok: true; sealed
       left join audit_log a on a.tenant_id = s.tenant_id and a.audit_id = s.audit_id
       where s.tenant_id = ${tenantId} and s.seq > ${previousSeq.toString()}
       order by s.seq
-      limit ${AUDIT_VERIFY_PAGE_SIZE}`.execute(tx);
+      limit ${pageSize}`.execute(tx);
     for (const seal of rows) {
       const seq = BigInt(seal.seq);
       const broken = (reason: string) => ({ ok: false as const, auditId: seal.audit_id, seq: seal.seq, reason });
@@ -78,11 +81,11 @@ async function verifyChain(tx: Tx, tenantId: string): Promise<{ ok: true; sealed
       previousChainHash = seal.chain_hash;
       sealed++;
     }
-    if (rows.length < AUDIT_VERIFY_PAGE_SIZE) return { ok: true, sealed };
+    if (rows.length < pageSize) return { ok: true, sealed };
   }
 }
 
-async function verifyUnsealedRows(tx: Tx, tenantId: string): Promise<{ ok: true; count: number } | Extract<AuditVerifyResult, { ok: false }>> {
+async function verifyUnsealedRows(tx: Tx, tenantId: string, pageSize: number): Promise<{ ok: true; count: number } | Extract<AuditVerifyResult, { ok: false }>> {
   let after: string | null = null;
   let count = 0;
   for (;;) {
@@ -93,14 +96,14 @@ async function verifyUnsealedRows(tx: Tx, tenantId: string): Promise<{ ok: true;
         and (${after}::uuid is null or a.audit_id > ${after}::uuid)
         and not exists (select 1 from audit_seals s where s.tenant_id = a.tenant_id and s.audit_id = a.audit_id)
       order by a.audit_id
-      limit ${AUDIT_VERIFY_PAGE_SIZE}`.execute(tx);
+      limit ${pageSize}`.execute(tx);
     for (const row of rows) {
       if (!row.stored_row_hash.equals(row.computed_row_hash)) {
         return { ok: false, auditId: row.audit_id, reason: 'the row (not yet sealed) no longer matches its hash: it was changed' };
       }
       count++;
     }
-    if (rows.length < AUDIT_VERIFY_PAGE_SIZE) return { ok: true, count };
+    if (rows.length < pageSize) return { ok: true, count };
     after = rows[rows.length - 1]!.audit_id;
   }
 }

@@ -125,4 +125,14 @@ describe('verifyAuditLog', () => {
     const { rows } = await admin.query('select count(*)::int as seals from audit_seals where tenant_id = $1', [intact.tenantId]);
     expect(rows).toEqual([{ seals: 2 }]);
   });
+
+  it('walks the chain and the unsealed rows page by page', async () => {
+    const { db } = testDb();
+    const { tenantId, ids } = await tenantWithLog(7, 5);
+    expect(await verifyAuditLog(db, tenantId, { pageSize: 2 })).toEqual({ ok: true, rows: 12, sealed: 7, unsealed: 5 });
+    await tamper(editChanges, [tenantId, ids[11]]);
+    expect(await verifyAuditLog(db, tenantId, { pageSize: 2 })).toMatchObject({ ok: false, auditId: ids[11] });
+    await tamper('update audit_seals set chain_hash = sha256(chain_hash) where tenant_id = $1 and seq = 6', [tenantId]);
+    expect(await verifyAuditLog(db, tenantId, { pageSize: 2 })).toMatchObject({ ok: false, auditId: ids[5], seq: '6' });
+  });
 });
