@@ -8,6 +8,7 @@ import { ConfigError, type ConfigOverrides } from './platform/config.ts';
 import { EmbeddedServerError, MigrationError } from './platform/db/index.ts';
 import { openRuntime, stderrLog } from './cli/runtime.ts';
 import { serveCommand } from './cli/serve.command.ts';
+import { auditVerifyCommand } from './cli/audit.command.ts';
 
 /**
  * The `qm` command line. Configuration comes from the environment (PORT,
@@ -88,6 +89,15 @@ export function buildCli(): Command {
       }
     });
   registerApiKeyCommands(program, globalFlags);
+
+  const auditLog = program.command('audit').description('the audit log');
+  auditLog
+    .command('verify')
+    .description('check the audit hash chain; names the first broken row, exits 1 if any')
+    .option('--tenant <name>', 'only this tenant (default: all tenants)')
+    .action(async (options: { tenant?: string }) => {
+      await auditVerifyCommand(globalFlags(), options);
+    });
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { buildApp } from '../app.ts';
+import { startAuditSealer } from '../platform/audit/index.ts';
 import type { ConfigOverrides } from '../platform/config.ts';
 import { SHUTDOWN_GRACE_MS } from '../platform/limits.ts';
 import { openRuntime } from './runtime.ts';
@@ -14,6 +15,8 @@ export async function serveCommand(flags: ConfigOverrides): Promise<void> {
     process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`),
   );
   const app = await buildApp({ db: runtime.db, logger: { level: logLevel }, });
+  // The audit sealer chains committed audit rows shortly after commit; any number may run.
+  const sealer = startAuditSealer(runtime.db, { log: (message) => app.log.warn(message) });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -26,6 +29,7 @@ export async function serveCommand(flags: ConfigOverrides): Promise<void> {
     timer.unref();
     try {
       await app.close();
+      await sealer.stop();
       await runtime.close();
       app.log.info('stopped');
       process.exit(0);
@@ -39,6 +43,7 @@ export async function serveCommand(flags: ConfigOverrides): Promise<void> {
   try {
     await app.listen({ port: runtime.config.port, host: runtime.config.host });
   } catch (error) {
+    await sealer.stop();
     await runtime.close();
     throw error;
   }

@@ -5,3 +5,15 @@ export const PAGE_SIZE_MAX = 200;
 export const REQUEST_ID_MAX_LENGTH = 128;
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 export const SHUTDOWN_GRACE_MS = 25_000;
+/** Audit rows the sealer chains per tenant in one transaction. */
+export const AUDIT_SEAL_BATCH_SIZE = 1000;
+/** Tenants with unsealed audit rows the sealer visits in one pass. */
+export const AUDIT_SEAL_TENANTS_PER_PASS = 100;
+/** Pause of the background sealer between passes that found nothing to seal. */
+export const AUDIT_SEAL_INTERVAL_MS = 2_000;
+/** Rows `qm audit verify` reads per query while it walks a tenant's chain. */
+export const AUDIT_VERIFY_PAGE_SIZE = 5_000;
+/** Nesting depth of an audited value beyond which it is stored as "[too deep]". */
+export const AUDIT_VALUE_DEPTH_MAX = 16;
+/** Length of audit action, entity type and entity id. */
+export const AUDIT_NAME_MAX_LENGTH = 200;

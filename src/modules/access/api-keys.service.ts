@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { audit } from '../../platform/audit/index.ts';
 import type { OperationContext } from '../../platform/context.ts';
 import { actorRef } from '../../platform/context.ts';
 import type { Database, Tx } from '../../platform/db/index.ts';
@@ -75,7 +76,9 @@ export async function createApiKey(tx: Tx, ctx: OperationContext, input: CreateA
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { apiKey: toApiKey(row), secret };
+  const apiKey = toApiKey(row);
+  await audit(tx, ctx, { action: 'api_key.create', entityType: 'api_key', entityId: apiKey.apiKeyId, before: null, after: auditView(apiKey) });
+  return { apiKey, secret };
 }
 
 export async function getApiKeyOrThrow(tx: Tx, ctx: OperationContext, apiKeyId: string): Promise<ApiKey> {
@@ -108,7 +111,9 @@ export async function revokeApiKey(tx: Tx, ctx: OperationContext, apiKeyId: stri
     .where('api_key_id', '=', apiKeyId)
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { before, after: toApiKey(row) };
+  const after = toApiKey(row);
+  await audit(tx, ctx, { action: 'api_key.revoke', entityType: 'api_key', entityId: apiKeyId, before: auditView(before), after: auditView(after) });
+  return { before, after };
 }
 
 export interface ResolvedApiKey {
@@ -128,6 +133,12 @@ export async function resolveApiKey(db: Database, secret: string): Promise<Resol
   const row = rows[0];
   if (!row || row.revoked) return null;
   return { tenantId: row.tenant_id, apiKeyId: row.api_key_id, permissions: row.permissions, timeZone: row.time_zone };
+}
+
+/** What the audit log keeps of a key: everything but the volatile last-used hint. */
+function auditView(key: ApiKey): Record<string, unknown> {
+  const { lastUsedAt: _lastUsedAt, ...rest } = key;
+  return rest;
 }
 
 function toApiKey(row: {

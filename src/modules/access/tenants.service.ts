@@ -1,3 +1,5 @@
+import { audit } from '../../platform/audit/index.ts';
+import { systemContext } from '../../platform/context.ts';
 import type { Database, Tx } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -48,6 +50,13 @@ export async function createTenant<T>(
         .returningAll()
         .executeTakeFirstOrThrow();
       const tenant = toTenant(row);
+      await audit(tx, systemContext(tenantId, 'tenant-create', { timeZone }), {
+        action: 'tenant.create',
+        entityType: 'tenant',
+        entityId: tenantId,
+        before: null,
+        after: { name: tenant.name, functionalCurrency: tenant.functionalCurrency, timeZone: tenant.timeZone },
+      });
       return { tenant, result: await then(tx, tenant) };
     });
   } catch (error) {

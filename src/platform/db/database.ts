@@ -121,8 +121,9 @@ export function createDatabase(options: DatabaseOptions): Database {
     callSystem,
     readiness,
     close: async () => {
-      // Kysely ends the pool only if it ever used it; callSystem may have used it alone.
       await kysely.destroy();
+      // Kysely ends the pool only if it ever ran a query; callSystem uses the pool directly,
+      // and an idle client left open keeps a CLI process alive until idleTimeoutMillis.
       if (!pool.ended) await pool.end();
     },
   };

@@ -50,7 +50,7 @@ export interface AuditLog {
   entity_type: string;
   occurred_at: Timestamp;
   request_id: string | null;
-  row_hash: Buffer;
+  row_hash: Generated<Buffer>;
   source_address: string | null;
   tenant_id: string;
 }
