@@ -40,6 +40,18 @@ describe('API keys over HTTP', () => {
     const { rows } = await testDb().admin.query('select * from api_keys where api_key_id = $1', [apiKey.apiKeyId]);
     expect(JSON.stringify(rows)).not.toContain(secret.slice(8));
     expect(rows[0].key_hash).toHaveLength(32);
+
+    // Audited in the same transaction: who, what, from where, under which request.
+    const audited = await testDb().admin.query('select * from audit_log where entity_id = $1', [apiKey.apiKeyId]);
+    expect(audited.rows).toHaveLength(1);
+    expect(audited.rows[0]).toMatchObject({
+      action: 'api_key.create',
+      actor_type: 'api_key',
+      request_id: created.headers['x-request-id'],
+      source_address: '127.0.0.1',
+    });
+    expect(audited.rows[0].changes.permissions).toEqual({ old: null, new: ['api_keys:read'] });
+    expect(JSON.stringify(audited.rows[0].changes)).not.toContain(secret.slice(8));
   });
 
   it('refuses to create a key with permissions its creator lacks, or unknown ones', async () => {
@@ -74,6 +86,10 @@ describe('API keys over HTTP', () => {
     expect(replay.body).toBe(revoked.body);
     const refused = await app.inject({ method: 'GET', url: '/v1/api-keys', headers: bearer(victim) });
     expect(refused.statusCode).toBe(401);
+    const audited = await testDb().admin.query(`select changes from audit_log where entity_id = $1 and action = 'api_key.revoke'`, [victimId]);
+    expect(audited.rows).toHaveLength(1);
+    expect(audited.rows[0].changes.revokedAt.old).toBeNull();
+    expect(Object.keys(audited.rows[0].changes)).toEqual(['revokedAt']);
   });
 
   it('records last use without a write per request', async () => {
