@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { listTenants, createTenant } from './modules/access/index.ts';
 import { AppError } from './platform/errors.ts';
+import { configuredKeyring, rotateMasterKey } from './platform/crypto/index.ts';
 import { ConfigError, type ConfigOverrides } from './platform/config.ts';
 import { EmbeddedServerError, MigrationError } from './platform/db/index.ts';
 import { openRuntime, stderrLog } from './cli/runtime.ts';
@@ -74,6 +75,29 @@ export function buildCli(): Command {
         } else {
           for (const t of tenants) process.stdout.write(`${t.tenantId}  ${t.name}  ${t.functionalCurrency}  ${t.timeZone}  ${t.status}\n`);
         }
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  const keys = program.command('keys').description('manage the master keys that wrap the tenant data keys');
+  keys
+    .command('rotate')
+    .description(
+      're-wrap every tenant data key under a new master key, one tenant at a time (no downtime). ' +
+        'Key file: adds a new current key and keeps the old ones. QM_MASTER_KEY: set the new key there and the old one in QM_MASTER_KEY_PREVIOUS first.',
+    )
+    .option('--rewrap-only', 're-wrap to the current key without adding a new one (e.g. to finish an interrupted rotation)')
+    .action(async (options: { rewrapOnly?: boolean }) => {
+      const runtime = await openRuntime(globalFlags(), 'cli', stderrLog);
+      try {
+        const keyring = configuredKeyring();
+        const tenants = await listTenants(runtime.db);
+        const result = await rotateMasterKey(runtime.db, keyring, {
+          tenantIds: tenants.map((t) => t.tenantId),
+          ...(options.rewrapOnly ? { newKey: false } : {}),
+        });
+        process.stdout.write(`re-wrapped ${result.rewrapped} data keys of ${result.tenants} tenants under master key ${result.masterKeyId}\n`);
       } finally {
         await runtime.close();
       }
