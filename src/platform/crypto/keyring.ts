@@ -146,7 +146,9 @@ export function addMasterKeyToFile(keyFile: string): MasterKey {
 }
 
 function createKeyFile(keyFile: string): void {
-  fs.mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
+  // 0755 like the embedded server makes it: as root, PostgreSQL runs as another user that
+  // must reach its cluster below DATA_DIR. The key file itself is 0600.
+  fs.mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o755 });
   const first = generateMasterKey();
   // Two processes starting together on a fresh DATA_DIR: the first link wins and
   // the other reads the winner's file, so both use the same key.
