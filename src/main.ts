@@ -1,11 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { listTenants, createTenant } from './modules/access/index.ts';
 import { AppError } from './platform/errors.ts';
-import { configuredKeyring, rotateMasterKey } from './platform/crypto/index.ts';
 import { ConfigError, type ConfigOverrides } from './platform/config.ts';
 import { EmbeddedServerError, MigrationError } from './platform/db/index.ts';
 import { openRuntime, stderrLog } from './cli/runtime.ts';
 import { serveCommand } from './cli/serve.command.ts';
+import { registerKeyCommands } from './cli/keys.command.ts';
 
 /**
  * The `qm` command line. Configuration comes from the environment (PORT,
@@ -79,29 +79,7 @@ export function buildCli(): Command {
         await runtime.close();
       }
     });
-
-  const keys = program.command('keys').description('manage the master keys that wrap the tenant data keys');
-  keys
-    .command('rotate')
-    .description(
-      're-wrap every tenant data key under a new master key, one tenant at a time (no downtime). ' +
-        'Key file: adds a new current key and keeps the old ones. QM_MASTER_KEY: set the new key there and the old one in QM_MASTER_KEY_PREVIOUS first.',
-    )
-    .option('--rewrap-only', 're-wrap to the current key without adding a new one (e.g. to finish an interrupted rotation)')
-    .action(async (options: { rewrapOnly?: boolean }) => {
-      const runtime = await openRuntime(globalFlags(), 'cli', stderrLog);
-      try {
-        const keyring = configuredKeyring();
-        const tenants = await listTenants(runtime.db);
-        const result = await rotateMasterKey(runtime.db, keyring, {
-          tenantIds: tenants.map((t) => t.tenantId),
-          ...(options.rewrapOnly ? { newKey: false } : {}),
-        });
-        process.stdout.write(`re-wrapped ${result.rewrapped} data keys of ${result.tenants} tenants under master key ${result.masterKeyId}\n`);
-      } finally {
-        await runtime.close();
-      }
-    });
+  registerKeyCommands(program, globalFlags);
   return program;
 }
 
