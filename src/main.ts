@@ -9,6 +9,7 @@ import { EmbeddedServerError, MigrationError } from './platform/db/index.ts';
 import { openRuntime, stderrLog } from './cli/runtime.ts';
 import { serveCommand } from './cli/serve.command.ts';
 import { auditVerifyCommand } from './cli/audit.command.ts';
+import { registerKeyCommands } from './cli/keys.command.ts';
 
 /**
  * The `qm` command line. Configuration comes from the environment (PORT,
@@ -98,6 +99,7 @@ export function buildCli(): Command {
     .action(async (options: { tenant?: string }) => {
       await auditVerifyCommand(globalFlags(), options);
     });
+  registerKeyCommands(program, globalFlags);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { loadConfig, type Config, type ConfigOverrides } from '../platform/config.ts';
 import { createDatabase, migrate, openDatabaseTarget, type Database, type DatabaseTarget } from '../platform/db/index.ts';
+import { configureKeyring, loadKeyring } from '../platform/crypto/index.ts';
 
 export interface Runtime {
   config: Config;
@@ -19,6 +20,10 @@ export async function openRuntime(
   log: (message: string) => void,
 ): Promise<Runtime> {
   const config = loadConfig(process.env, flags);
+  // The process keyring for sealed fields. `qm serve` loads it at start, so the embedded
+  // default creates its key file on first start and a production server without a master
+  // key refuses to start; other commands load it only if they touch a sealed field.
+  configureKeyring(kind === 'serve' ? loadKeyring(config) : () => loadKeyring(config));
   const target = await openDatabaseTarget(config, kind, log);
   try {
     const result = await migrate(target.adminUrl, { appPassword: target.appPassword });

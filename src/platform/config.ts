@@ -16,6 +16,8 @@ export interface Config {
   logLevel: string;
   /** Base64 master key that wraps the per-tenant data keys; generated under dataDir when unset. */
   masterKey: string | undefined;
+  /** The master key being rotated out (QM_MASTER_KEY_PREVIOUS), still used to open data keys it wraps. */
+  masterKeyPrevious: string | undefined;
 }
 
 export interface ConfigOverrides {
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     databaseAppUrl: emptyToUndefined(env.DATABASE_APP_URL),
     logLevel: flags.logLevel ?? env.LOG_LEVEL ?? 'info',
     masterKey: emptyToUndefined(env.QM_MASTER_KEY),
+    masterKeyPrevious: emptyToUndefined(env.QM_MASTER_KEY_PREVIOUS),
   };
 }
 

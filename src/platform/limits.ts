@@ -17,3 +17,13 @@ export const AUDIT_VERIFY_PAGE_SIZE = 5_000;
 export const AUDIT_VALUE_DEPTH_MAX = 16;
 /** Length of audit action, entity type and entity id. */
 export const AUDIT_NAME_MAX_LENGTH = 200;
+/** Tenants whose unwrapped data keys a process keeps in memory (least recently used go first). */
+export const DATA_KEY_CACHE_TENANTS_MAX = 1_000;
+/** The largest plaintext sealField accepts: sensitive fields are short (bank details, tax ids, secrets). */
+export const SEALED_FIELD_MAX_BYTES = 64 * 1024;
+/** Document numbers (non-gapless series) a process takes from the database at once. */
+export const NUMBER_BLOCK_SIZE = 20;
+/** (tenant, series) blocks a process keeps in memory; an evicted block leaves a gap, which is allowed. */
+export const NUMBER_BLOCK_CACHE_MAX = 10_000;
+/** Document numbers are zero-padded to at least this many digits: INV-000001. */
+export const DOCUMENT_NUMBER_DIGITS_MIN = 6;
