@@ -10,6 +10,18 @@ export const PERMISSIONS = {
   'api_keys:write': 'Create and revoke API keys',
   'audit:read': 'Read the audit log',
   'events:read': 'Read the outbox events',
+  'catalog:read': 'Read items, units and cross-references',
+  'catalog:write': 'Create and change items, units and cross-references',
+  'partners:read': 'Read customers, ship-tos and suppliers',
+  'partners:write': 'Create and change customers, ship-tos, exemptions, suppliers and tax jurisdictions',
+  'pricing:read': 'Read price lists, contracts and discounts; quote prices',
+  'pricing:write': 'Change price lists, contract prices and discounts',
+  'inventory:read': 'Read warehouses, bins, stock, movements and available-to-promise',
+  'inventory:write': 'Create warehouses and bins',
+  'inventory:adjust': 'Adjust stock (with a reason and a unit cost)',
+  'sales:read': 'Read sales orders',
+  'sales:write': 'Create, revise, confirm, allocate and cancel sales orders',
+  'sales:release_hold': 'Release a sales order from credit hold',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

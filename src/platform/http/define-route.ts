@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { systemClock, type Actor, type Clock, type OperationContext } from '../context.ts';
 import type { Database, Tx } from '../db/index.ts';
 import { AppError } from '../errors.ts';
+import { nextDocumentNumber, type DocumentSeries } from '../numbering/index.ts';
 import { isPermission, type Permission } from '../permissions.ts';
 import { claimIdempotencyKey, hashRequest, parseIdempotencyKey, storeIdempotentResponse, type IdempotencyScope } from './idempotency.ts';
 import { decodeCursor, PageQuerySchema, type Page, type PageRequest } from './pagination.ts';
@@ -24,6 +25,8 @@ export interface RouteInput<P, Q, B> {
   query: Q;
   body: B;
   headers: FastifyRequest['headers'];
+  /** The number taken for a route that declares `documentNumber`, allocated before the transaction. */
+  documentNumber: string | undefined;
 }
 
 /** What a handler may return for schema type T: Dates where the schema says string (they serialise to ISO-8601). */
@@ -54,6 +57,13 @@ interface CommonDefinition<P extends TSchema, Q extends TSchema, B extends TSche
   body?: B;
   /** Success status; defaults to 201 for idempotent POSTs, else 200. */
   status?: number;
+  /**
+   * A block-allocated document number series (DESIGN §2a): the number is taken
+   * BEFORE the business transaction opens, in its own short transaction, and
+   * handed to the handler as input.documentNumber. Gaps are allowed (a
+   * replayed idempotent request or a failed one leaves one).
+   */
+  documentNumber?: DocumentSeries;
 }
 
 export interface RouteDefinition<P extends TSchema, Q extends TSchema, B extends TSchema, R extends TSchema>
@@ -213,12 +223,13 @@ function registerRoute(app: FastifyInstance, deps: RouteDeps, route: RouteSpec):
           }
         : undefined;
 
+      const documentNumber = definition.documentNumber ? await nextDocumentNumber(deps.db, ctx, definition.documentNumber) : undefined;
       const outcome = await deps.db.withTenant(ctx, async (tx) => {
         if (scope) {
           const stored = await claimIdempotencyKey(tx, scope);
           if (stored) return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
         }
-        const result = await definition.handler(tx, ctx, input as never);
+        const result = await definition.handler(tx, ctx, { ...input, documentNumber } as never);
         const reply = normalizeReply(route, result, status);
         if (scope) await storeIdempotentResponse(tx, scope, { status: reply.status, body: reply.body });
         return reply;
