@@ -106,6 +106,16 @@ export interface OutboxDeliveriesTable {
   created_at: DefaultedTimestamp;
 }
 
+export interface OutboxSubscriptionsTable {
+  tenant_id: string;
+  consumer: string;
+  event_types: string[];
+  max_attempts: number;
+  active: Generated<boolean>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
 export interface NumberSeriesTable {
   tenant_id: string;
   series: string;
@@ -123,5 +133,6 @@ export interface DB {
   tenant_data_keys: TenantDataKeysTable;
   outbox_events: OutboxEventsTable;
   outbox_deliveries: OutboxDeliveriesTable;
+  outbox_subscriptions: OutboxSubscriptionsTable;
   number_series: NumberSeriesTable;
 }
