@@ -18,6 +18,7 @@ create table outbox_subscriptions (
 call qm_enable_tenant_rls('outbox_subscriptions');
 
 -- ---------------------------------------------------------------- claim
+create sequence outbox_claim_rotation;
 -- System path: lease up to p_limit deliveries of the given consumer kinds, across tenants.
 --
 -- A delivery is claimable when it is pending, due, not leased (or its lease has lapsed), of a
@@ -29,8 +30,11 @@ call qm_enable_tenant_rls('outbox_subscriptions');
 -- Fairness: tenants with pending work are found by a loose index scan (one probe per tenant,
 -- not per row), each contributes at most p_limit candidates (LATERAL … LIMIT, so a 10,000-row
 -- backlog costs p_limit rows, not 10,000), and candidates are taken round by round: every
--- tenant's first candidate before any tenant's second. Within a round the oldest goes first,
--- so no tenant starves even when more tenants have work than fit in one batch.
+-- tenant's first candidate before any tenant's second. Within a round, tenants are taken in
+-- ring order (by tenant id) starting at a window that moves p_limit tenants further on every
+-- claim, so when more tenants have work than fit in one batch each is still served within
+-- ceil(tenants / p_limit) claims. A sequence moves the window: it is not transactional and
+-- takes no row lock, so concurrent claims neither block on it nor serialise.
 --
 -- Concurrency: candidates are read without locks, then locked FOR UPDATE SKIP LOCKED with the
 -- pending/due/lease conditions re-checked on the locked row version (read committed re-evaluates
@@ -58,6 +62,8 @@ returns table (
 language plpgsql volatile security definer set search_path = pg_catalog, public
 as $$
 #variable_conflict use_column
+declare
+  v_rotation bigint;
 begin
   if p_worker is null or length(p_worker) not between 1 and 200 then
     raise exception 'worker id must be 1 to 200 characters' using errcode = 'invalid_parameter_value';
@@ -72,6 +78,7 @@ begin
     return;
   end if;
 
+  v_rotation := nextval('public.outbox_claim_rotation');
   return query
   with recursive tenants_with_work (tenant_id) as (
     (select d.tenant_id from public.outbox_deliveries d where d.status = 'pending' order by d.tenant_id limit 1)
@@ -80,10 +87,16 @@ begin
             where d.status = 'pending' and d.tenant_id > t.tenant_id order by d.tenant_id limit 1)
     from tenants_with_work t where t.tenant_id is not null
   ),
+  tenant_ring as (
+    select t.tenant_id, row_number() over (order by t.tenant_id) - 1 as pos, count(*) over () as n
+    from tenants_with_work t
+    where t.tenant_id is not null
+  ),
   candidates as (
     select c.tenant_id, c.delivery_id,
-           row_number() over (partition by c.tenant_id order by c.delivery_id) as turn
-    from tenants_with_work t
+           row_number() over (partition by c.tenant_id order by c.delivery_id) as turn,
+           (t.pos + t.n - (v_rotation * p_limit) % t.n) % t.n as slot
+    from tenant_ring t
     cross join lateral (
       select d.tenant_id, d.delivery_id
       from public.outbox_deliveries d
@@ -99,8 +112,7 @@ begin
       order by d.delivery_id
       limit p_limit
     ) c
-    where t.tenant_id is not null
-    order by turn, c.delivery_id
+    order by turn, slot
     -- Slack for rows another worker locks first (skipped below).
     limit p_limit * 2
   ),
@@ -111,7 +123,7 @@ begin
     where d.status = 'pending'
       and d.next_attempt_at <= now()
       and (d.lease_until is null or d.lease_until <= now())
-    order by c.turn, c.delivery_id
+    order by c.turn, c.slot
     limit p_limit
     for update of d skip locked
   ),
