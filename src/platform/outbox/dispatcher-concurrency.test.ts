@@ -20,8 +20,10 @@ describe('outbox dispatchers in parallel', () => {
       const ctx = await createTestTenant(db, `race ${t}`);
       await db.withTenant(ctx, async (tx) => {
         for (const consumer of CONSUMERS) await subscribe(tx, ctx, { consumer, eventTypes: ['*'] });
-        for (let seq = 0; seq < EVENTS_PER_AGGREGATE; seq++) {
-          for (let a = 0; a < AGGREGATES_PER_TENANT; a++) {
+        // Each aggregate's events back to back, so that a claim ignoring the queue order
+        // would hand out an aggregate's second event together with its first.
+        for (let a = 0; a < AGGREGATES_PER_TENANT; a++) {
+          for (let seq = 0; seq < EVENTS_PER_AGGREGATE; seq++) {
             const { deliveryIds } = await appendEvent(tx, ctx, { eventType: 'thing.happened', aggregateType: 'thing', aggregateId: `A${a}`, payload: { seq } });
             for (const id of deliveryIds) expected.add(id);
           }
