@@ -5,6 +5,8 @@ import { ConfigError, type ConfigOverrides } from './platform/config.ts';
 import { EmbeddedServerError, MigrationError } from './platform/db/index.ts';
 import { openRuntime, stderrLog } from './cli/runtime.ts';
 import { serveCommand } from './cli/serve.command.ts';
+import { workerCommand } from './cli/worker.command.ts';
+import { registerOutboxCommands } from './cli/outbox.command.ts';
 
 /**
  * The `qm` command line. Configuration comes from the environment (PORT,
@@ -31,6 +33,15 @@ export function buildCli(): Command {
     .option('--host <host>', 'listen address (env HOST, default 0.0.0.0)')
     .action(async (options: { port?: string; host?: string }) => {
       await serveCommand({ ...globalFlags(), port: options.port, host: options.host });
+    });
+
+  program
+    .command('worker')
+    .description('deliver the outbox (webhooks, EDI, …) until SIGTERM/SIGINT; run any number')
+    .option('--batch-size <n>', 'deliveries claimed per batch')
+    .option('--poll-ms <ms>', 'idle wait between claims that found no work')
+    .action(async (options: { batchSize?: string; pollMs?: string }) => {
+      await workerCommand({ ...globalFlags(), batchSize: options.batchSize, pollMs: options.pollMs });
     });
 
   program
@@ -78,6 +89,7 @@ export function buildCli(): Command {
         await runtime.close();
       }
     });
+  registerOutboxCommands(program, globalFlags);
   return program;
 }
 
