@@ -17,7 +17,7 @@ export const OUTBOX_LEASE_SECONDS_DEFAULT = 60;
 export const OUTBOX_LEASE_SECONDS_MAX = 3600;
 /** Idle poll of a dispatcher that found no work. */
 export const OUTBOX_POLL_INTERVAL_MS_DEFAULT = 1_000;
-/** Attempts per delivery unless the subscription says otherwise (with the backoff below, retries span about two days). */
+/** Attempts per delivery unless the subscription says otherwise (with the backoff below, retries span roughly 1½ to 2 days). */
 export const OUTBOX_MAX_ATTEMPTS_DEFAULT = 20;
 export const OUTBOX_MAX_ATTEMPTS_MAX = 100;
 /** Retry delay: base · 2^(attempt-1), capped, with jitter. */
