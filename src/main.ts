@@ -10,6 +10,8 @@ import { openRuntime, stderrLog } from './cli/runtime.ts';
 import { serveCommand } from './cli/serve.command.ts';
 import { auditVerifyCommand } from './cli/audit.command.ts';
 import { registerKeyCommands } from './cli/keys.command.ts';
+import { workerCommand } from './cli/worker.command.ts';
+import { registerOutboxCommands } from './cli/outbox.command.ts';
 
 /**
  * The `qm` command line. Configuration comes from the environment (PORT,
@@ -36,6 +38,15 @@ export function buildCli(): Command {
     .option('--host <host>', 'listen address (env HOST, default 0.0.0.0)')
     .action(async (options: { port?: string; host?: string }) => {
       await serveCommand({ ...globalFlags(), port: options.port, host: options.host });
+    });
+
+  program
+    .command('worker')
+    .description('deliver the outbox (webhooks, EDI, …) until SIGTERM/SIGINT; run any number')
+    .option('--batch-size <n>', 'deliveries claimed per batch')
+    .option('--poll-ms <ms>', 'idle wait between claims that found no work')
+    .action(async (options: { batchSize?: string; pollMs?: string }) => {
+      await workerCommand({ ...globalFlags(), batchSize: options.batchSize, pollMs: options.pollMs });
     });
 
   program
@@ -100,6 +111,7 @@ export function buildCli(): Command {
       await auditVerifyCommand(globalFlags(), options);
     });
   registerKeyCommands(program, globalFlags);
+  registerOutboxCommands(program, globalFlags);
   return program;
 }
 

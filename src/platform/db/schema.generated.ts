@@ -219,6 +219,16 @@ export interface OutboxEvents {
   tenant_id: string;
 }
 
+export interface OutboxSubscriptions {
+  active: Generated<boolean>;
+  consumer: string;
+  created_at: Generated<Timestamp>;
+  event_types: string[];
+  max_attempts: number;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface PriceListEntries {
   item_id: string;
   min_qty: Generated<Numeric>;
@@ -436,6 +446,7 @@ export interface DB {
   number_series: NumberSeries;
   outbox_deliveries: OutboxDeliveries;
   outbox_events: OutboxEvents;
+  outbox_subscriptions: OutboxSubscriptions;
   price_list_entries: PriceListEntries;
   price_lists: PriceLists;
   receivable_open_items: ReceivableOpenItems;
