@@ -115,7 +115,13 @@ export function createDatabase(options: DatabaseOptions): Database {
     withTenant,
     callSystem,
     readiness,
-    close: () => kysely.destroy(),
+    close: async () => {
+      await kysely.destroy();
+      // Kysely ends the pool only if it ever opened a connection itself; callSystem and
+      // readiness use the pool directly, and an idle client left open keeps the process
+      // alive for idleTimeoutMillis (`qm tenant list` took 30 s to exit).
+      if (!pool.ended) await pool.end();
+    },
   };
 }
 
