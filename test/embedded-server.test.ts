@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../src/platform/db/embedded-server.ts';
 
 /**
@@ -170,7 +170,11 @@ function sleep(ms: number): Promise<void> {
 }
 
 describe('qm serve on a data directory', () => {
-  const dataDir = newDataDir();
+  // Created when the describe runs, not when it is collected: a filtered-out describe leaves nothing behind.
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = newDataDir();
+  });
   let serve: Serve;
 
   it('starts its own PostgreSQL, migrates and answers /readyz', async () => {
@@ -216,7 +220,11 @@ describe('qm serve on a data directory', () => {
 });
 
 describe('qm serve after a crash', () => {
-  const dataDir = newDataDir();
+  // Created when the describe runs, not when it is collected: a filtered-out describe leaves nothing behind.
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = newDataDir();
+  });
   let serve: Serve;
   const committed: string[] = [];
 
