@@ -6,7 +6,9 @@ import { systemClock, type Clock } from './platform/context.ts';
 import type { Database } from './platform/db/index.ts';
 import { registerRoutes, type RouteSpec } from './platform/http/define-route.ts';
 import { refuseCredentialsInUrl } from './platform/http/credentials-in-url.ts';
-import { installErrorHandling } from './platform/http/error-handler.ts';
+import { installJsonParser, refuseUnsupportedEncodings } from './platform/http/body-encoding.ts';
+import { installErrorHandling, sendProblem } from './platform/http/error-handler.ts';
+import { AppError } from './platform/errors.ts';
 import { registerHealthRoutes } from './platform/http/health.routes.ts';
 import { ProblemSchema } from './platform/http/problem.schema.ts';
 import { requestIdFor } from './platform/http/request-id.ts';
@@ -32,6 +34,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false } },
+    // Fastify's own early refusals (bad URL encoding, over-long parameters) as problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const appError =
+        status === 414
+          ? new AppError('VALIDATION_FAILED', 'a path parameter is too long')
+          : new AppError('VALIDATION_FAILED', 'the request URL is malformed');
+      void sendProblem(request, reply, appError);
+    },
   });
   installValidators(app);
   installErrorHandling(app);
@@ -40,10 +51,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // confusing 400; without the parser it is a 415. A route that takes raw text (EDI) adds
   // its own parser in its own plugin scope.
   app.removeContentTypeParser('text/plain');
+  installJsonParser(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   app.addHook('onRequest', refuseCredentialsInUrl);
+  app.addHook('onRequest', refuseUnsupportedEncodings);
   app.addSchema(ProblemSchema);
   await app.register(swagger, {
     openapi: {

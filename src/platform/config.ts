@@ -42,10 +42,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     dataDir: path.resolve(flags.dataDir ?? env.DATA_DIR ?? './data'),
     databaseUrl: emptyToUndefined(flags.databaseUrl ?? env.DATABASE_URL),
     databaseAppUrl: emptyToUndefined(env.DATABASE_APP_URL),
-    logLevel: flags.logLevel ?? env.LOG_LEVEL ?? 'info',
+    logLevel: parseLogLevel(flags.logLevel ?? env.LOG_LEVEL ?? 'info'),
     masterKey: emptyToUndefined(env.QM_MASTER_KEY),
     masterKeyPrevious: emptyToUndefined(env.QM_MASTER_KEY_PREVIOUS),
   };
+}
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+function parseLogLevel(value: string): string {
+  const level = value.trim().toLowerCase();
+  if (!LOG_LEVELS.has(level)) throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}, got "${value}"`);
+  return level;
 }
 
 export class ConfigError extends Error {

@@ -38,6 +38,7 @@ export const ERROR_CATALOGUE = {
   ENCRYPTION_FAILED: { status: 500, title: 'A sealed field could not be opened' },
   // Service state
   NOT_READY: { status: 503, title: 'The service is not ready' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -81,6 +82,45 @@ export interface Problem {
   instance?: string;
   requestId?: string;
   errors?: FieldError[];
+}
+
+/**
+ * PostgreSQL errors that mean "this input is not acceptable" rather than "we
+ * are broken": a service should have refused the value first, but if one slips
+ * through, the caller gets a 4xx naming no internals instead of a 500. Lost
+ * connections mean the database is unavailable (503), not that we failed.
+ */
+export function translateDatabaseError(error: unknown): AppError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  switch (code) {
+    case '22001': // string_data_right_truncation
+    case '22003': // numeric_value_out_of_range
+    case '22007': // invalid_datetime_format
+    case '22008': // datetime_field_overflow
+    case '22021': // character_not_in_repertoire (e.g. NUL in text)
+    case '22P02': // invalid_text_representation (e.g. not a uuid)
+    case '22P05': // untranslatable_character
+    case '23514': // check_violation
+    case '23502': // not_null_violation
+      return new AppError('VALIDATION_FAILED', 'a value in the request is not acceptable for its field');
+    case '23505': // unique_violation
+      return new AppError('CONFLICT', 'a resource with the same identifying value already exists');
+    case '23503': // foreign_key_violation
+      return new AppError('VALIDATION_FAILED', 'the request refers to something that does not exist');
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+    case 'ETIMEDOUT':
+    case '57P01': // admin_shutdown
+    case '57P02': // crash_shutdown
+    case '57P03': // cannot_connect_now
+    case '08000':
+    case '08003':
+    case '08006':
+      return new AppError('SERVICE_UNAVAILABLE', 'the database is unavailable; retry later');
+    default:
+      return undefined;
+  }
 }
 
 export function toProblem(error: AppError, instance?: string, requestId?: string): Problem {
