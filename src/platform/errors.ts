@@ -36,6 +36,16 @@ export const ERROR_CATALOGUE = {
   API_KEY_NOT_FOUND: { status: 404, title: 'No such API key' },
   PERMISSION_UNKNOWN: { status: 400, title: 'Unknown permission' },
   ENCRYPTION_FAILED: { status: 500, title: 'A sealed field could not be opened' },
+  // Inventory (src/modules/inventory)
+  ITEM_NOT_FOUND: { status: 404, title: 'No such item' },
+  WAREHOUSE_NOT_FOUND: { status: 404, title: 'No such warehouse' },
+  WAREHOUSE_CODE_TAKEN: { status: 409, title: 'A warehouse with this code already exists' },
+  BIN_NOT_FOUND: { status: 404, title: 'No such bin in this warehouse' },
+  BIN_CODE_TAKEN: { status: 409, title: 'A bin with this code already exists in the warehouse' },
+  INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock is available' },
+  NEGATIVE_STOCK_REFUSED: { status: 409, title: 'The movement would take stock below zero' },
+  STOCK_RESERVED: { status: 409, title: 'The movement would take on-hand stock below what is reserved' },
+  UNIT_COST_REQUIRED: { status: 400, title: 'A stock increase needs a unit cost' },
   // Service state
   NOT_READY: { status: 503, title: 'The service is not ready' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },

@@ -51,3 +51,7 @@ export const OUTBOX_SUBSCRIPTION_EVENT_TYPES_MAX = 100;
 export const OUTBOX_LAST_ERROR_MAX_LENGTH = 2_000;
 /** Tries to record a delivery's result when the database connection fails. */
 export const OUTBOX_RECORD_RETRY_MAX = 5;
+
+// Inventory (src/modules/inventory)
+/** Stock balances one lockStockBalances call may lock: an order's lines × candidate warehouses. */
+export const STOCK_LOCK_KEYS_MAX = 1_000;
