@@ -51,3 +51,11 @@ export const OUTBOX_SUBSCRIPTION_EVENT_TYPES_MAX = 100;
 export const OUTBOX_LAST_ERROR_MAX_LENGTH = 2_000;
 /** Tries to record a delivery's result when the database connection fails. */
 export const OUTBOX_RECORD_RETRY_MAX = 5;
+
+// Catalog and partners (src/modules/catalog, src/modules/partners)
+/** Flat attributes an item may carry. */
+export const ITEM_ATTRIBUTES_MAX = 50;
+/** Selling units an item may have, its stocking unit included. */
+export const ITEM_UNITS_MAX = 20;
+/** Exemption certificates on file per customer (expired ones included). */
+export const TAX_EXEMPTIONS_PER_CUSTOMER_MAX = 500;
