@@ -94,7 +94,8 @@ export async function createReceivableOpenItem(tx: Tx, ctx: OperationContext, in
       })
       .execute();
   } catch (error) {
-    if (isUniqueViolation(error, 'receivable_open_items_tenant_id_document_type_document_number_key')) {
+    // PostgreSQL truncates generated constraint names to 63 characters.
+    if (isUniqueViolation(error, 'receivable_open_items_tenant_id_document_type_document_numb_key')) {
       throw new AppError('OPEN_ITEM_DOCUMENT_TAKEN', `an open item for ${input.documentType} ${input.documentNumber} already exists`);
     }
     throw error;
