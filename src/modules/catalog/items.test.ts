@@ -227,6 +227,14 @@ describe('items over HTTP', () => {
     expect((await auditRows(item.itemId, 'item.change_unit'))[0]!.changes.units).toBeDefined();
   });
 
+  it('publishes the catalog and partners routes in the OpenAPI document, with their schemas', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+    for (const path of ['/v1/items', '/v1/items/{itemId}', '/v1/items/{itemId}/units', '/v1/customers/{customerId}/item-references', '/v1/customers', '/v1/suppliers', '/v1/tax-jurisdictions', '/v1/customers/{customerId}/open-items']) {
+      expect(document.paths[path], path).toBeDefined();
+    }
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Item', 'ItemReference', 'Customer', 'ShipTo', 'Supplier', 'TaxJurisdiction', 'ReceivableOpenItem']));
+  });
+
   it("answers 404 for another tenant's item, and a key without catalog:write gets 403", async () => {
     const item = (await createItem({ sku: newSku(), description: 'Private', stockingUnit: 'EA' })).json();
     const other = await createTestTenant(testDb().db);
