@@ -2,6 +2,8 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ApiKeySchema, createApiKeyAuthenticator, createLastUsedRecorder } from './modules/access/index.ts';
 import { inventorySchemas } from './modules/inventory/index.ts';
+import { catalogSchemas } from './modules/catalog/index.ts';
+import { partnersSchemas } from './modules/partners/index.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { systemClock, type Clock } from './platform/context.ts';
 import type { Database } from './platform/db/index.ts';
@@ -78,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addSchema(ApiKeySchema);
   for (const schema of inventorySchemas) app.addSchema(schema);
+  for (const schema of [...catalogSchemas, ...partnersSchemas]) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);
   app.addHook('onClose', async () => lastUsed.stop());

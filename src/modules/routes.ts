@@ -1,6 +1,8 @@
 import type { RouteSpec } from '../platform/http/define-route.ts';
 import { apiKeyRoutes } from './access/index.ts';
+import { catalogRoutes } from './catalog/index.ts';
 import { inventoryRoutes } from './inventory/index.ts';
+import { partnersRoutes } from './partners/index.ts';
 
 /** Every module's routes, declared with defineRoute; buildApp registers them. */
-export const moduleRoutes: RouteSpec[] = [...apiKeyRoutes, ...inventoryRoutes];
+export const moduleRoutes: RouteSpec[] = [...apiKeyRoutes, ...catalogRoutes, ...partnersRoutes, ...inventoryRoutes];

@@ -55,3 +55,10 @@ export const OUTBOX_RECORD_RETRY_MAX = 5;
 // Inventory (src/modules/inventory)
 /** Stock balances one lockStockBalances call may lock: an order's lines × candidate warehouses. */
 export const STOCK_LOCK_KEYS_MAX = 1_000;
+// Catalog and partners (src/modules/catalog, src/modules/partners)
+/** Flat attributes an item may carry. */
+export const ITEM_ATTRIBUTES_MAX = 50;
+/** Selling units an item may have, its stocking unit included. */
+export const ITEM_UNITS_MAX = 20;
+/** Exemption certificates on file per customer (expired ones included). */
+export const TAX_EXEMPTIONS_PER_CUSTOMER_MAX = 500;
