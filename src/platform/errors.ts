@@ -36,6 +36,18 @@ export const ERROR_CATALOGUE = {
   API_KEY_NOT_FOUND: { status: 404, title: 'No such API key' },
   PERMISSION_UNKNOWN: { status: 400, title: 'Unknown permission' },
   ENCRYPTION_FAILED: { status: 500, title: 'A sealed field could not be opened' },
+  // Pricing and tax (src/modules/pricing)
+  NO_PRICE: { status: 422, title: 'No price rule yields a price for this line' },
+  CURRENCY_NOT_SUPPORTED: { status: 422, title: "Only the tenant's functional currency is supported" },
+  PRICE_LIST_NOT_FOUND: { status: 404, title: 'No such price list' },
+  PRICE_LIST_CODE_TAKEN: { status: 409, title: 'A price list with this code already exists' },
+  PRICE_LIST_BASE_EXISTS: { status: 409, title: 'The tenant already has a base price list' },
+  PRICE_LIST_ENTRY_NOT_FOUND: { status: 404, title: 'No such price list entry' },
+  CONTRACT_PRICE_NOT_FOUND: { status: 404, title: 'No such contract price' },
+  MATRIX_DISCOUNT_NOT_FOUND: { status: 404, title: 'No such matrix discount' },
+  MATRIX_DISCOUNT_TAKEN: { status: 409, title: 'A discount for this attribute value and tier already exists' },
+  PRICE_VALIDITY_INVALID: { status: 400, title: 'The validity dates are not valid' },
+  TAX_JURISDICTION_NOT_FOUND: { status: 404, title: 'No such tax jurisdiction' },
   // Service state
   NOT_READY: { status: 503, title: 'The service is not ready' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
