@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ApiKeySchema, createApiKeyAuthenticator, createLastUsedRecorder } from './modules/access/index.ts';
+import { pricingSchemas } from './modules/pricing/index.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { systemClock, type Clock } from './platform/context.ts';
 import type { Database } from './platform/db/index.ts';
@@ -58,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps.db);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addSchema(ApiKeySchema);
+  for (const schema of pricingSchemas) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);
   app.addHook('onClose', async () => lastUsed.stop());

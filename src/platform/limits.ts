@@ -51,3 +51,7 @@ export const OUTBOX_SUBSCRIPTION_EVENT_TYPES_MAX = 100;
 export const OUTBOX_LAST_ERROR_MAX_LENGTH = 2_000;
 /** Tries to record a delivery's result when the database connection fails. */
 export const OUTBOX_RECORD_RETRY_MAX = 5;
+
+// Pricing (src/modules/pricing)
+/** Lines one POST /v1/price-quotes may price: a large order, not a catalogue dump. */
+export const PRICE_QUOTE_LINES_MAX = 500;
