@@ -36,6 +36,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installValidators(app);
   installErrorHandling(app);
+  // The API speaks JSON only (UNSUPPORTED_MEDIA_TYPE). Fastify also parses text/plain by
+  // default, which would hand a route a string body and turn a wrong content type into a
+  // confusing 400; without the parser it is a 415. A route that takes raw text (EDI) adds
+  // its own parser in its own plugin scope.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
