@@ -307,3 +307,24 @@ describe('matrix discounts', () => {
     expect((await quote()).priceRule).toBe('base_list');
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the pricing routes and their schemas', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/price-lists',
+        '/v1/price-lists/{priceListId}',
+        '/v1/price-lists/{priceListId}/entries',
+        '/v1/price-lists/{priceListId}/entries/{itemId}/{unit}/{minQty}',
+        '/v1/contract-prices',
+        '/v1/contract-prices/{contractPriceId}',
+        '/v1/matrix-discounts',
+        '/v1/matrix-discounts/{discountId}',
+        '/v1/price-quotes',
+      ]),
+    );
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['PriceList', 'PriceListEntry', 'ContractPrice', 'MatrixDiscount', 'PriceExplanation', 'PriceQuote']));
+    expect(document.paths['/v1/price-quotes'].post['x-permission']).toBe('pricing:read');
+  });
+});
