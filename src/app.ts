@@ -4,6 +4,7 @@ import { ApiKeySchema, createApiKeyAuthenticator, createLastUsedRecorder } from 
 import { inventorySchemas } from './modules/inventory/index.ts';
 import { catalogSchemas } from './modules/catalog/index.ts';
 import { partnersSchemas } from './modules/partners/index.ts';
+import { pricingSchemas } from './modules/pricing/index.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { systemClock, type Clock } from './platform/context.ts';
 import type { Database } from './platform/db/index.ts';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(ApiKeySchema);
   for (const schema of inventorySchemas) app.addSchema(schema);
   for (const schema of [...catalogSchemas, ...partnersSchemas]) app.addSchema(schema);
+  for (const schema of pricingSchemas) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);
   app.addHook('onClose', async () => lastUsed.stop());

@@ -3,6 +3,7 @@ import { apiKeyRoutes } from './access/index.ts';
 import { catalogRoutes } from './catalog/index.ts';
 import { inventoryRoutes } from './inventory/index.ts';
 import { partnersRoutes } from './partners/index.ts';
+import { pricingRoutes } from './pricing/index.ts';
 
 /** Every module's routes, declared with defineRoute; buildApp registers them. */
-export const moduleRoutes: RouteSpec[] = [...apiKeyRoutes, ...catalogRoutes, ...partnersRoutes, ...inventoryRoutes];
+export const moduleRoutes: RouteSpec[] = [...apiKeyRoutes, ...catalogRoutes, ...partnersRoutes, ...pricingRoutes, ...inventoryRoutes];

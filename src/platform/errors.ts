@@ -72,6 +72,16 @@ export const ERROR_CATALOGUE = {
   PRICE_LIST_INVALID: { status: 422, title: 'The referenced price list does not exist' },
   CURRENCY_NOT_SUPPORTED: { status: 422, title: 'Only the tenant\'s functional currency is supported' },
   OPEN_ITEM_DOCUMENT_TAKEN: { status: 409, title: 'An open item for this document already exists' },
+  // Pricing and tax (src/modules/pricing)
+  NO_PRICE: { status: 422, title: 'No price rule yields a price for this line' },
+  PRICE_LIST_NOT_FOUND: { status: 404, title: 'No such price list' },
+  PRICE_LIST_CODE_TAKEN: { status: 409, title: 'A price list with this code already exists' },
+  PRICE_LIST_BASE_EXISTS: { status: 409, title: 'The tenant already has a base price list' },
+  PRICE_LIST_ENTRY_NOT_FOUND: { status: 404, title: 'No such price list entry' },
+  CONTRACT_PRICE_NOT_FOUND: { status: 404, title: 'No such contract price' },
+  MATRIX_DISCOUNT_NOT_FOUND: { status: 404, title: 'No such matrix discount' },
+  MATRIX_DISCOUNT_TAKEN: { status: 409, title: 'A discount for this attribute value and tier already exists' },
+  PRICE_VALIDITY_INVALID: { status: 400, title: 'The validity dates are not valid' },
   // Service state
   NOT_READY: { status: 503, title: 'The service is not ready' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },

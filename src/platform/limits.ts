@@ -62,3 +62,6 @@ export const ITEM_ATTRIBUTES_MAX = 50;
 export const ITEM_UNITS_MAX = 20;
 /** Exemption certificates on file per customer (expired ones included). */
 export const TAX_EXEMPTIONS_PER_CUSTOMER_MAX = 500;
+// Pricing (src/modules/pricing)
+/** Lines one POST /v1/price-quotes may price: a large order, not a catalogue dump. */
+export const PRICE_QUOTE_LINES_MAX = 500;
