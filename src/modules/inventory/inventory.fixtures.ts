@@ -1,12 +1,15 @@
+import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { systemContext, type OperationContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
+import { createItem } from '../catalog/index.ts';
+import { createCustomer, createShipTo, createTaxJurisdiction, listCustomers, listShipTos } from '../partners/index.ts';
 import { createBin, createWarehouse, type BinKind } from './warehouses.service.ts';
 
 /**
- * Test fixtures for the inventory module. Items are inserted directly: the
- * catalog module owns createItem, and inventory only needs the row to exist.
+ * Test fixtures for the inventory module. Items and the order's customer come through
+ * catalog's and partners' services; orders are still inserted directly (see below).
  */
 
 export function inventoryContext(tenantId: string): OperationContext {
@@ -14,15 +17,9 @@ export function inventoryContext(tenantId: string): OperationContext {
 }
 
 export async function createFixtureItem(db: Database, tenantId: string, sku = `SKU-${randomBytes(4).toString('hex')}`): Promise<string> {
-  const itemId = newId();
-  await db.withTenant({ tenantId }, (tx) =>
-    tx
-      .insertInto('items')
-      .values({ tenant_id: tenantId, item_id: itemId, sku, description: `Test item ${sku}`, stocking_unit: 'EA' })
-      .execute()
-      .then(() => tx.insertInto('item_units').values({ tenant_id: tenantId, item_id: itemId, unit: 'EA', factor: '1' }).execute()),
-  );
-  return itemId;
+  const ctx = inventoryContext(tenantId);
+  const item = await db.withTenant(ctx, (tx) => createItem(tx, ctx, { sku, description: `Test item ${sku}`, stockingUnit: 'EA' }));
+  return item.itemId;
 }
 
 /**
@@ -31,22 +28,24 @@ export async function createFixtureItem(db: Database, tenantId: string, sku = `S
  * tests only need somewhere for a reservation to point.
  */
 export async function createFixtureOrder(db: Database, tenantId: string, itemIds: string[]): Promise<{ orderId: string; lineIds: string[] }> {
-  return db.withTenant({ tenantId }, async (tx) => {
-    await tx.insertInto('tax_jurisdictions').values({ tenant_id: tenantId, jurisdiction_code: 'TEST', name: 'Test' }).onConflict((c) => c.doNothing()).execute();
-    let customer = await tx.selectFrom('customers').select('customer_id').where('tenant_id', '=', tenantId).where('code', '=', 'TEST').executeTakeFirst();
+  const ctx = inventoryContext(tenantId);
+  return db.withTenant(ctx, async (tx) => {
+    // Tests create orders in parallel: one fixture customer per tenant, created once.
+    await sql`select pg_advisory_xact_lock(hashtext(${`fixture-customer/${tenantId}`}))`.execute(tx);
+    let customer = (await listCustomers(tx, ctx, { limit: 1, after: undefined }, { search: 'TEST-FIXTURE' })).items[0];
+    let shipTo: { shipToId: string };
     if (!customer) {
-      customer = { customer_id: newId() };
-      await tx.insertInto('customers').values({ tenant_id: tenantId, customer_id: customer.customer_id, code: 'TEST', name: 'Test customer', currency: 'USD' }).execute();
-      await tx
-        .insertInto('ship_tos')
-        .values({ tenant_id: tenantId, ship_to_id: customer.customer_id, customer_id: customer.customer_id, code: 'MAIN', name: 'Main', address_line1: '1 Main St', city: 'Springfield', country: 'US', jurisdiction_code: 'TEST' })
-        .execute();
+      await createTaxJurisdiction(tx, ctx, { jurisdictionCode: 'TEST', name: 'Test' });
+      customer = await createCustomer(tx, ctx, { code: 'TEST-FIXTURE', name: 'Test customer' });
+      shipTo = await createShipTo(tx, ctx, customer.customerId, { code: 'MAIN', name: 'Main', addressLine1: '1 Main St', city: 'Springfield', country: 'US', jurisdictionCode: 'TEST' });
+    } else {
+      shipTo = (await listShipTos(tx, ctx, customer.customerId, { limit: 1, after: undefined })).items[0]!;
     }
     const orderId = newId();
     const now = new Date();
     await tx
       .insertInto('sales_orders')
-      .values({ tenant_id: tenantId, order_id: orderId, order_number: `T-${orderId}`, customer_id: customer.customer_id, ship_to_id: customer.customer_id, status: 'confirmed', currency: 'USD', order_date: '2026-12-03', created_by: 'test', created_at: now, updated_at: now })
+      .values({ tenant_id: tenantId, order_id: orderId, order_number: `T-${orderId}`, customer_id: customer.customerId, ship_to_id: shipTo.shipToId, status: 'confirmed', currency: 'USD', order_date: '2026-12-03', created_by: 'test', created_at: now, updated_at: now })
       .execute();
     const lineIds: string[] = [];
     for (const [index, itemId] of itemIds.entries()) {

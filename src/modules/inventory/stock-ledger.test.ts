@@ -26,7 +26,7 @@ async function balanceRow(itemId: string, warehouseId: string) {
 async function counts(itemId: string) {
   const { rows } = await testDb().admin.query(
     `select (select count(*)::int from stock_movements where item_id = $1) as movements,
-            (select count(*)::int from outbox_events where payload->>'itemId' = $1::text) as events,
+            (select count(*)::int from outbox_events where event_type like 'stock.%' and payload->>'itemId' = $1::text) as events,
             (select count(*)::int from audit_log where entity_type = 'stock_movement' and changes->'itemId'->>'new' = $1::text) as audits`,
     [itemId],
   );

@@ -9,6 +9,8 @@ import { toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import { decimalString, minorFromDb, minorUnitsOf, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
+import { getTenantOrThrow } from '../access/index.ts';
+import { getItemOrThrow } from '../catalog/index.ts';
 import { decideStockChange } from './rules/moving-average.rules.ts';
 import { balanceKey, lockStockBalances, writeStockBalance, type StockBalance } from './stock-balances.service.ts';
 import { defaultReceivingBin, getBinOrThrow, getWarehouseOrThrow } from './warehouses.service.ts';
@@ -232,14 +234,16 @@ function qtyMinus(a: string, b: string) {
   return parseDecimal(a, 'onHand').minus(b);
 }
 
+/**
+ * ITEM_NOT_FOUND unless the item exists, through catalog's door. A deactivated item still
+ * counts: its stock must stay adjustable (and visible) until it is sold or written off.
+ */
 export async function assertItemExists(tx: Tx, ctx: OperationContext, itemId: string): Promise<void> {
-  const row = await tx.selectFrom('items').select('item_id').where('tenant_id', '=', ctx.tenantId).where('item_id', '=', itemId).executeTakeFirst();
-  if (!row) throw new AppError('ITEM_NOT_FOUND', `no item ${itemId}`);
+  await getItemOrThrow(tx, ctx, itemId);
 }
 
 async function functionalCurrency(tx: Tx, ctx: OperationContext): Promise<string> {
-  const row = await tx.selectFrom('tenants').select('functional_currency').where('tenant_id', '=', ctx.tenantId).executeTakeFirstOrThrow();
-  return row.functional_currency;
+  return (await getTenantOrThrow(tx, ctx.tenantId)).functionalCurrency;
 }
 
 export interface StockMovementFilter {

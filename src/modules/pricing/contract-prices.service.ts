@@ -7,7 +7,8 @@ import { toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import { decimalString, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
-import { assertSellingUnit, customerForPricing, itemForPricing } from './pricing-lookups.ts';
+import { resolveItemOrThrow, unitFactorOrThrow } from '../catalog/index.ts';
+import { getCustomerOrThrow } from '../partners/index.ts';
 
 /**
  * Contract prices: a negotiated price for one customer and item, valid on the business dates
@@ -42,9 +43,8 @@ export async function createContractPrice(tx: Tx, ctx: OperationContext, input: 
   const minQty = nonNegative(input.minQty ?? '0', 'minQty');
   const unitPrice = nonNegative(input.unitPrice, 'unitPrice');
   assertValidity(input.validFrom, input.validTo);
-  await customerForPricing(tx, ctx, input.customerId);
-  const item = await itemForPricing(tx, ctx, { itemId: input.itemId });
-  assertSellingUnit(item, input.unit);
+  await getCustomerOrThrow(tx, ctx, input.customerId);
+  unitFactorOrThrow(await resolveItemOrThrow(tx, ctx, { itemId: input.itemId }), input.unit);
   const contractPriceId = newId();
   const row = await tx
     .insertInto('contract_prices')

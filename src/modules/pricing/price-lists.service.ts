@@ -8,7 +8,7 @@ import { toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import { decimalString, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
-import { itemForPricing, assertSellingUnit } from './pricing-lookups.ts';
+import { resolveItemOrThrow, unitFactorOrThrow } from '../catalog/index.ts';
 import { assertFunctionalCurrency, functionalCurrency } from './pricing-masters.ts';
 
 /**
@@ -108,8 +108,8 @@ export async function setPriceListEntry(tx: Tx, ctx: OperationContext, key: Entr
   const minQty = nonNegative(key.minQty, 'minQty');
   const unitPrice = nonNegative(input.unitPrice, 'unitPrice');
   await getPriceListOrThrow(tx, ctx, key.priceListId);
-  const item = await itemForPricing(tx, ctx, { itemId: key.itemId });
-  assertSellingUnit(item, key.unit);
+  // A price in a unit the item cannot be converted from could never be ordered.
+  unitFactorOrThrow(await resolveItemOrThrow(tx, ctx, { itemId: key.itemId }), key.unit);
   const before = await findEntry(tx, ctx, { ...key, minQty });
   const row = await tx
     .insertInto('price_list_entries')

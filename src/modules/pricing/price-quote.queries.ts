@@ -1,6 +1,8 @@
 import type { OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
+import { isAppError } from '../../platform/errors.ts';
 import { decimalString } from '../../platform/money.ts';
+import { getTaxJurisdictionOrThrow, listTaxExemptions } from '../partners/index.ts';
 import type { PricingCustomer, PricingItem } from './pricing-masters.ts';
 import type { TaxExemptionCertificate, TaxJurisdictionData } from './rules/line-tax.rules.ts';
 import type { ContractPriceRow, MatrixDiscountRow, PriceListForItem } from './rules/resolve-price.rules.ts';
@@ -107,37 +109,37 @@ async function loadMatrixDiscounts(tx: Tx, ctx: OperationContext, tier: string |
   }));
 }
 
-/** The jurisdiction with its rates, or null when it does not exist; and the customer's certificates. */
+/**
+ * The jurisdiction with its rates, or null when it does not exist; and the customer's
+ * certificates that could apply there (all-jurisdiction ones included). Both come through
+ * partners, which owns them; validity on the date is the pure rule's decision.
+ */
 export async function loadTaxData(
   tx: Tx,
   ctx: OperationContext,
   jurisdictionCode: string,
   customerId: string,
 ): Promise<{ jurisdiction: TaxJurisdictionData | null; exemptions: TaxExemptionCertificate[] }> {
-  const [jurisdiction, rates, exemptions] = await Promise.all([
-    tx.selectFrom('tax_jurisdictions').select(['jurisdiction_code', 'freight_taxable']).where('tenant_id', '=', ctx.tenantId).where('jurisdiction_code', '=', jurisdictionCode).executeTakeFirst(),
-    tx.selectFrom('tax_rates').select(['tax_class', 'rate']).where('tenant_id', '=', ctx.tenantId).where('jurisdiction_code', '=', jurisdictionCode).execute(),
-    tx
-      .selectFrom('customer_tax_exemptions')
-      .select(['certificate_number', 'jurisdiction_code', 'valid_from', 'valid_to'])
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('customer_id', '=', customerId)
-      .where((eb) => eb.or([eb('jurisdiction_code', 'is', null), eb('jurisdiction_code', '=', jurisdictionCode)]))
-      .execute(),
-  ]);
+  const jurisdiction = await getTaxJurisdictionOrThrow(tx, ctx, jurisdictionCode).catch((error: unknown) => {
+    if (isAppError(error) && error.code === 'TAX_JURISDICTION_NOT_FOUND') return null;
+    throw error;
+  });
+  const exemptions = await listTaxExemptions(tx, ctx, customerId);
   return {
     jurisdiction: jurisdiction
       ? {
-          jurisdictionCode: jurisdiction.jurisdiction_code,
-          freightTaxable: jurisdiction.freight_taxable,
-          rates: Object.fromEntries(rates.map((row) => [row.tax_class, decimalString(row.rate)])),
+          jurisdictionCode: jurisdiction.jurisdictionCode,
+          freightTaxable: jurisdiction.freightTaxable,
+          rates: Object.fromEntries(jurisdiction.rates.map((rate) => [rate.taxClass, rate.rate])),
         }
       : null,
-    exemptions: exemptions.map((row) => ({
-      certificateNumber: row.certificate_number,
-      jurisdictionCode: row.jurisdiction_code,
-      validFrom: row.valid_from,
-      validTo: row.valid_to,
-    })),
+    exemptions: exemptions
+      .filter((row) => row.jurisdictionCode === null || row.jurisdictionCode === jurisdictionCode)
+      .map((row) => ({
+        certificateNumber: row.certificateNumber,
+        jurisdictionCode: row.jurisdictionCode,
+        validFrom: row.validFrom,
+        validTo: row.validTo,
+      })),
   };
 }

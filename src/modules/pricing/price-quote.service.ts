@@ -4,10 +4,10 @@ import type { Tx } from '../../platform/db/index.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import { PRICE_QUOTE_LINES_MAX } from '../../platform/limits.ts';
 import { assertMinor, decimalString, lineAmountMinor, parseDecimal } from '../../platform/money.ts';
+import { resolveItemOrThrow, unitFactorOrThrow, type Item } from '../catalog/index.ts';
+import { getActiveCustomerOrThrow, getShipToOrThrow, type Customer, type ShipTo } from '../partners/index.ts';
 import { loadPriceCandidates, loadTaxData } from './price-quote.queries.ts';
-import { assertSellingUnit, customerForPricing, itemForPricing, shipToForPricing } from './pricing-lookups.ts';
 import { assertFunctionalCurrency } from './pricing-masters.ts';
-import type { PricingCustomer, PricingItem, PricingShipTo } from './pricing-masters.ts';
 import { computeLineTax } from './rules/line-tax.rules.ts';
 import { resolvePrice, type PriceExplanation, type PriceRule } from './rules/resolve-price.rules.ts';
 
@@ -27,9 +27,9 @@ export interface LineQuote {
 }
 
 export interface QuoteLineInput {
-  customer: PricingCustomer;
-  shipTo: PricingShipTo;
-  item: PricingItem;
+  customer: Customer;
+  shipTo: ShipTo;
+  item: Item;
   unit: string;
   qty: string;
   /** Business date, YYYY-MM-DD, tenant zone. */
@@ -47,7 +47,9 @@ export async function quoteLine(tx: Tx, ctx: OperationContext, input: QuoteLineI
   if (qty.lte(0)) throw new AppError('VALIDATION_FAILED', 'qty must be greater than zero', [{ field: 'qty', message: 'must be greater than zero' }]);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date)) throw new AppError('VALIDATION_FAILED', 'date must be YYYY-MM-DD', [{ field: 'date', message: 'is not a date' }]);
   await assertFunctionalCurrency(tx, ctx, input.currency);
-  assertSellingUnit(input.item, input.unit);
+  // A unit the item has no conversion for could never become a stock quantity: refuse it
+  // with catalog's code before looking for a price in it.
+  unitFactorOrThrow(input.item, input.unit);
   if (input.shipTo.customerId !== input.customer.customerId) {
     throw new AppError('VALIDATION_FAILED', `ship-to ${input.shipTo.shipToId} belongs to another customer`, [{ field: 'shipToId', message: 'is not a ship-to of the customer' }]);
   }
@@ -117,17 +119,17 @@ export async function quotePrices(tx: Tx, ctx: OperationContext, request: PriceQ
     throw new AppError('VALIDATION_FAILED', `a quote has 1 to ${PRICE_QUOTE_LINES_MAX} lines`, [{ field: 'lines', message: 'has too few or too many lines' }]);
   }
   const date = request.date ?? today(ctx);
-  const customer = await customerForPricing(tx, ctx, request.customerId);
+  const customer = await getActiveCustomerOrThrow(tx, ctx, request.customerId);
   const currency = request.currency ?? customer.currency;
   await assertFunctionalCurrency(tx, ctx, currency);
-  const shipTo = await shipToForPricing(tx, ctx, customer.customerId, request.shipToId);
+  const shipTo = await shipToOfQuote(tx, ctx, customer.customerId, request.shipToId);
   const lines: PriceQuote['lines'] = [];
   for (const [index, line] of request.lines.entries()) {
     try {
       if ((line.itemId === undefined) === (line.sku === undefined)) {
         throw new AppError('VALIDATION_FAILED', 'give exactly one of itemId and sku', [{ field: 'itemId', message: 'exactly one of itemId and sku' }]);
       }
-      const item = await itemForPricing(tx, ctx, line.itemId !== undefined ? { itemId: line.itemId } : { sku: line.sku! });
+      const item = await resolveItemOrThrow(tx, ctx, line.itemId !== undefined ? { itemId: line.itemId } : { sku: line.sku! });
       const quote = await quoteLine(tx, ctx, { customer, shipTo, item, unit: line.unit, qty: line.qty, date, currency });
       lines.push({ lineNumber: index + 1, itemId: item.itemId, sku: item.sku, unit: line.unit, qty: decimalString(line.qty), ...quote });
     } catch (error) {
@@ -149,6 +151,22 @@ export async function quotePrices(tx: Tx, ctx: OperationContext, request: PriceQ
     taxMinor,
     totalMinor: assertMinor(subtotalMinor + taxMinor),
   };
+}
+
+/**
+ * The ship-to named in a quote body. A ship-to that is missing, inactive or another
+ * customer's is a fault of the request body, not a missing resource at the URL: 422
+ * SHIP_TO_INVALID, as an order body gets it (docs/order-capture-contracts.md).
+ */
+async function shipToOfQuote(tx: Tx, ctx: OperationContext, customerId: string, shipToId: string): Promise<ShipTo> {
+  try {
+    return await getShipToOrThrow(tx, ctx, customerId, shipToId);
+  } catch (error) {
+    if (isAppError(error) && error.code === 'SHIP_TO_NOT_FOUND') {
+      throw new AppError('SHIP_TO_INVALID', error.message, [{ field: 'shipToId', message: 'is not an active ship-to of the customer' }]);
+    }
+    throw error;
+  }
 }
 
 /** Re-raises a line's error with the line's position in every field path and in the detail. */

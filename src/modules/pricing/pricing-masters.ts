@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
+import { getTenantOrThrow } from '../access/index.ts';
 
 /**
  * The shapes pricing needs of the customer, ship-to and item. They are structural subsets of
@@ -31,8 +32,7 @@ export interface PricingItem {
 }
 
 export async function functionalCurrency(tx: Tx, ctx: OperationContext): Promise<string> {
-  const tenant = await tx.selectFrom('tenants').select('functional_currency').where('tenant_id', '=', ctx.tenantId).executeTakeFirstOrThrow();
-  return tenant.functional_currency;
+  return (await getTenantOrThrow(tx, ctx.tenantId)).functionalCurrency;
 }
 
 /** Refuses a currency other than the tenant's functional currency (DESIGN §2b: one currency per tenant for now). */

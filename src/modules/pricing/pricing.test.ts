@@ -1,15 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
-import { fixedClock } from '../../platform/context.ts';
+import { fixedClock, systemContext } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
+import { createItem, setItemActive } from '../catalog/index.ts';
+import { createCustomer, createShipTo, createTaxExemption, createTaxJurisdiction, setCustomerActive, setShipToActive, updateCustomer } from '../partners/index.ts';
 import { useTestDatabase } from '../../../test/support/database.ts';
 import { bearer, createTestKey, createTestTenant, type TestTenant } from '../../../test/support/tenants.ts';
 
 /**
  * Pricing over HTTP: price lists, contract prices, matrix discounts and POST /v1/price-quotes.
- * Master data (items, customers, ship-tos, tax) is inserted with admin SQL: it belongs to
- * catalog and partners, whose services this test does not depend on.
+ * Master data (items, customers, ship-tos, tax) comes through the catalog and partners
+ * services, the same doors pricing itself reads them through.
  */
 
 const testDb = useTestDatabase();
@@ -19,43 +21,51 @@ let app: FastifyInstance;
 let tenant: TestTenant;
 
 const ids = {
-  bolt: newId(),
-  nut: newId(),
-  washer: newId(),
-  screw: newId(),
-  unpriced: newId(),
-  customer: newId(),
-  exemptCustomer: newId(),
-  shipTo: newId(),
-  exemptShipTo: newId(),
+  bolt: '',
+  nut: '',
+  washer: '',
+  screw: '',
+  unpriced: '',
+  retired: '',
+  customer: '',
+  exemptCustomer: '',
+  dormantCustomer: '',
+  shipTo: '',
+  exemptShipTo: '',
+  closedShipTo: '',
 };
 
 async function seedMasterData(tenantId: string): Promise<void> {
-  const sql = async (text: string, values: unknown[] = []) => testDb().admin.query(text, values);
-  await sql(`insert into tax_jurisdictions (tenant_id, jurisdiction_code, name, freight_taxable) values ($1, 'US-CA', 'California', false), ($1, 'US-NY', 'New York', true)`, [tenantId]);
-  await sql(`insert into tax_rates (tenant_id, jurisdiction_code, tax_class, rate) values ($1, 'US-CA', 'standard', 0.0725), ($1, 'US-NY', 'standard', 0.08875)`, [tenantId]);
-  const items: Array<[string, string, string | null, string | null, Record<string, string>]> = [
-    [ids.bolt, 'BOLT-M8', 'Acme', 'fasteners', { material: 'steel' }],
-    [ids.nut, 'NUT-M8', 'Acme', 'fasteners', { material: 'steel' }],
-    [ids.washer, 'WASHER-M8', 'Bolton', 'fasteners', { material: 'zinc' }],
-    [ids.screw, 'SCREW-4', 'Bolton', 'fasteners', { material: 'brass' }],
-    [ids.unpriced, 'UNPRICED-1', null, null, {}],
-  ];
-  for (const [itemId, sku, brand, category, attributes] of items) {
-    await sql(`insert into items (tenant_id, item_id, sku, description, brand, category, attributes, stocking_unit) values ($1, $2, $3, $3, $4, $5, $6, 'EA')`, [
-      tenantId, itemId, sku, brand, category, JSON.stringify(attributes),
-    ]);
-    await sql(`insert into item_units (tenant_id, item_id, unit, factor) values ($1, $2, 'EA', 1), ($1, $2, 'CA', 12)`, [tenantId, itemId]);
-  }
-  await sql(`insert into customers (tenant_id, customer_id, code, name, currency, customer_tier) values ($1, $2, 'C-1', 'Hardware Co', 'USD', 'A'), ($1, $3, 'C-2', 'School District', 'USD', null)`, [
-    tenantId, ids.customer, ids.exemptCustomer,
-  ]);
-  await sql(`insert into ship_tos (tenant_id, ship_to_id, customer_id, code, name, address_line1, city, country, jurisdiction_code) values
-    ($1, $2, $3, 'MAIN', 'Main', '1 Main St', 'Fresno', 'US', 'US-CA'), ($1, $4, $5, 'MAIN', 'Main', '2 School Rd', 'Albany', 'US', 'US-NY')`, [
-    tenantId, ids.shipTo, ids.customer, ids.exemptShipTo, ids.exemptCustomer,
-  ]);
-  await sql(`insert into customer_tax_exemptions (tenant_id, exemption_id, customer_id, jurisdiction_code, certificate_number, valid_from, valid_to) values
-    ($1, $2, $3, 'US-NY', 'NY-EX-77', '2026-01-01', '2026-06-30'), ($1, $4, $3, 'US-NY', 'NY-EX-OLD', '2025-01-01', '2025-12-31')`, [tenantId, newId(), ids.exemptCustomer, newId()]);
+  const ctx = systemContext(tenantId, 'pricing-test', { timeZone: 'America/New_York', clock });
+  await testDb().db.withTenant(ctx, async (tx) => {
+    await createTaxJurisdiction(tx, ctx, { jurisdictionCode: 'US-CA', name: 'California', freightTaxable: false, rates: [{ taxClass: 'standard', rate: '0.0725' }] });
+    await createTaxJurisdiction(tx, ctx, { jurisdictionCode: 'US-NY', name: 'New York', freightTaxable: true, rates: [{ taxClass: 'standard', rate: '0.08875' }] });
+    const items: Array<[keyof typeof ids, string, string | null, string | null, Record<string, string>]> = [
+      ['bolt', 'BOLT-M8', 'Acme', 'fasteners', { material: 'steel' }],
+      ['nut', 'NUT-M8', 'Acme', 'fasteners', { material: 'steel' }],
+      ['washer', 'WASHER-M8', 'Bolton', 'fasteners', { material: 'zinc' }],
+      ['screw', 'SCREW-4', 'Bolton', 'fasteners', { material: 'brass' }],
+      ['unpriced', 'UNPRICED-1', null, null, {}],
+      ['retired', 'RETIRED-1', 'Acme', 'fasteners', {}],
+    ];
+    for (const [key, sku, brand, category, attributes] of items) {
+      const item = await createItem(tx, ctx, { sku, description: sku, brand, category, attributes, stockingUnit: 'EA', units: [{ unit: 'CA', factor: '12' }] });
+      ids[key] = item.itemId;
+    }
+    await setItemActive(tx, ctx, ids.retired, false);
+    ids.customer = (await createCustomer(tx, ctx, { code: 'C-1', name: 'Hardware Co', customerTier: 'A' })).customerId;
+    ids.exemptCustomer = (await createCustomer(tx, ctx, { code: 'C-2', name: 'School District' })).customerId;
+    ids.dormantCustomer = (await createCustomer(tx, ctx, { code: 'C-3', name: 'Closed Shop' })).customerId;
+    const address = { addressLine1: '1 Main St', city: 'Fresno', country: 'US' };
+    ids.shipTo = (await createShipTo(tx, ctx, ids.customer, { code: 'MAIN', name: 'Main', ...address, jurisdictionCode: 'US-CA' })).shipToId;
+    ids.closedShipTo = (await createShipTo(tx, ctx, ids.customer, { code: 'OLD', name: 'Old store', ...address, jurisdictionCode: 'US-CA' })).shipToId;
+    await setShipToActive(tx, ctx, ids.customer, ids.closedShipTo, false);
+    ids.exemptShipTo = (await createShipTo(tx, ctx, ids.exemptCustomer, { code: 'MAIN', name: 'Main', addressLine1: '2 School Rd', city: 'Albany', country: 'US', jurisdictionCode: 'US-NY' })).shipToId;
+    await createShipTo(tx, ctx, ids.dormantCustomer, { code: 'MAIN', name: 'Main', ...address, jurisdictionCode: 'US-CA' });
+    await setCustomerActive(tx, ctx, ids.dormantCustomer, false);
+    await createTaxExemption(tx, ctx, ids.exemptCustomer, { jurisdictionCode: 'US-NY', certificateNumber: 'NY-EX-77', validFrom: '2026-01-01', validTo: '2026-06-30' });
+    await createTaxExemption(tx, ctx, ids.exemptCustomer, { jurisdictionCode: 'US-NY', certificateNumber: 'NY-EX-OLD', validFrom: '2025-01-01', validTo: '2025-12-31' });
+  });
 }
 
 async function call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, key = tenant.adminKey) {
@@ -77,7 +87,8 @@ beforeAll(async () => {
   const gold = await call('POST', '/v1/price-lists', { code: 'GOLD', name: 'Gold customers' });
   expect(gold.statusCode).toBe(201);
   goldListId = gold.json().priceListId;
-  await testDb().admin.query('update customers set price_list_id = $1 where customer_id = $2', [goldListId, ids.customer]);
+  const ctx = systemContext(tenant.tenantId, 'pricing-test', { clock });
+  await testDb().db.withTenant(ctx, (tx) => updateCustomer(tx, ctx, ids.customer, 1, { priceListId: goldListId }));
 
   const entries: Array<[string, string, string, string, string]> = [
     [baseListId, ids.bolt, 'EA', '0', '1.00'],
@@ -176,10 +187,21 @@ describe('POST /v1/price-quotes', () => {
     if (field) expect(response.json().errors.map((error: { field: string }) => error.field)).toContain(field);
   });
 
-  it("refuses a ship-to of another customer", async () => {
-    const response = await call('POST', '/v1/price-quotes', { customerId: ids.customer, shipToId: ids.exemptShipTo, lines: [{ sku: 'BOLT-M8', unit: 'EA', qty: '1' }] });
-    expect(response.statusCode).toBeGreaterThanOrEqual(400);
-    expect(response.statusCode).toBeLessThan(500);
+  it.each([
+    ['an unknown SKU', () => ({ lines: [{ sku: 'NO-SUCH-SKU', unit: 'EA', qty: '1' }] }), 404, 'ITEM_NOT_FOUND', '/lines/0'],
+    ['an unknown item id', () => ({ lines: [{ sku: 'BOLT-M8', unit: 'EA', qty: '1' }, { itemId: newId(), unit: 'EA', qty: '1' }] }), 404, 'ITEM_NOT_FOUND', '/lines/1'],
+    ['a deactivated item', () => ({ lines: [{ sku: 'RETIRED-1', unit: 'EA', qty: '1' }] }), 422, 'ITEM_INACTIVE', '/lines/0'],
+    ['a unit without conversion', () => ({ lines: [{ sku: 'BOLT-M8', unit: 'PL', qty: '1' }] }), 422, 'UNIT_NOT_CONVERTIBLE', '/lines/0'],
+    ['an unknown customer', () => ({ customerId: newId() }), 404, 'CUSTOMER_NOT_FOUND', undefined],
+    ['a deactivated customer', () => ({ customerId: ids.dormantCustomer }), 422, 'CUSTOMER_INACTIVE', undefined],
+    ['a ship-to of another customer', () => ({ shipToId: ids.exemptShipTo }), 422, 'SHIP_TO_INVALID', 'shipToId'],
+    ['an unknown ship-to', () => ({ shipToId: newId() }), 422, 'SHIP_TO_INVALID', 'shipToId'],
+    ['a deactivated ship-to', () => ({ shipToId: ids.closedShipTo }), 422, 'SHIP_TO_INVALID', 'shipToId'],
+  ])('refuses %s with the owning module\'s code', async (_name, override, status, code, field) => {
+    const response = await call('POST', '/v1/price-quotes', { customerId: ids.customer, shipToId: ids.shipTo, lines: [{ sku: 'BOLT-M8', unit: 'EA', qty: '1' }], ...override() });
+    expect(response.statusCode, response.body).toBe(status);
+    expect(response.json().code).toBe(code);
+    if (field) expect(response.json().errors.map((error: { field: string }) => error.field)).toContain(field);
   });
 
   it('quotes with pricing:read only, and writes nothing', async () => {
@@ -243,8 +265,7 @@ describe('price lists', () => {
 
   it('refuses an entry for a unit the item is not sold in', async () => {
     const response = await call('PUT', `/v1/price-lists/${goldListId}/entries/${ids.bolt}/PL/0`, { unitPrice: '1' });
-    expect(response.statusCode).toBeGreaterThanOrEqual(400);
-    expect(response.statusCode).toBeLessThan(500);
+    expect([response.statusCode, response.json().code]).toEqual([422, 'UNIT_NOT_CONVERTIBLE']);
     const rows = await testDb().admin.query(`select 1 from price_list_entries where item_id = $1 and unit = 'PL'`, [ids.bolt]);
     expect(rows.rowCount).toBe(0);
   });
