@@ -1,0 +1,7 @@
+/** The demo distributor (`qm seed-demo`, and `qm serve` on an empty embedded database). */
+export { seedDemo, DEMO_SEED } from './seed-demo.service.ts';
+export type { DemoSeedResult } from './seed-demo.service.ts';
+export { DEMO_TENANT, DEMO_CUSTOMERS, DEMO_WAREHOUSES } from './demo-partners.data.ts';
+export { generateDemoItems, demoGtin } from './demo-catalog.data.ts';
+export type { DemoItem } from './demo-catalog.data.ts';
+export { seededRandom } from './rules/seeded-random.ts';
