@@ -8,6 +8,7 @@ import { ConfigError, type ConfigOverrides } from './platform/config.ts';
 import { EmbeddedServerError, MigrationError } from './platform/db/index.ts';
 import { openRuntime, stderrLog } from './cli/runtime.ts';
 import { serveCommand } from './cli/serve.command.ts';
+import { seedDemoCommand } from './cli/seed-demo.command.ts';
 import { auditVerifyCommand } from './cli/audit.command.ts';
 import { registerKeyCommands } from './cli/keys.command.ts';
 import { workerCommand } from './cli/worker.command.ts';
@@ -36,8 +37,16 @@ export function buildCli(): Command {
     .description('serve the HTTP API and web app (migrates first)')
     .option('--port <port>', 'HTTP port (env PORT, default 3000)')
     .option('--host <host>', 'listen address (env HOST, default 0.0.0.0)')
-    .action(async (options: { port?: string; host?: string }) => {
-      await serveCommand({ ...globalFlags(), port: options.port, host: options.host });
+    .option('--no-demo', 'do not seed the demo distributor on an empty embedded database (env QM_NO_DEMO=1)')
+    .action(async (options: { port?: string; host?: string; demo: boolean }) => {
+      await serveCommand({ ...globalFlags(), port: options.port, host: options.host, noDemo: !options.demo });
+    });
+
+  program
+    .command('seed-demo')
+    .description('create the demo distributor "Demo Distributing" and print its admin API key (refuses if it exists)')
+    .action(async () => {
+      await seedDemoCommand(globalFlags());
     });
 
   program

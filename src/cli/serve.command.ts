@@ -1,9 +1,12 @@
+import path from 'node:path';
 import { buildApp } from '../app.ts';
+import type { DemoSeedResult } from '../modules/demo/index.ts';
 import { startAuditSealer } from '../platform/audit/index.ts';
 import type { ConfigOverrides } from '../platform/config.ts';
 import { SHUTDOWN_GRACE_MS } from '../platform/limits.ts';
 import { createDispatcher, type Dispatcher } from '../platform/outbox/index.ts';
 import { openRuntime } from './runtime.ts';
+import { DEMO_KEY_FILE, demoSummary, noDemoFromEnv, seedDemoOnFirstStart } from './seed-demo.command.ts';
 import { workerHandlers } from './worker.command.ts';
 
 /**
@@ -15,12 +18,18 @@ import { workerHandlers } from './worker.command.ts';
  * separate `qm worker`. Against DATABASE_URL, delivery is left to `qm worker`
  * processes, so that HTTP and delivery scale (and fail) independently.
  */
-export async function serveCommand(flags: ConfigOverrides): Promise<void> {
-  const runtime = await openRuntime(flags, 'serve', (message) =>
-    process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`),
-  );
+export async function serveCommand(flags: ConfigOverrides & { noDemo?: boolean }): Promise<void> {
+  const log = (message: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`);
+  const runtime = await openRuntime(flags, 'serve', log);
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
+    // After migrating, before listening: the first request already sees the demo.
+    const demo = await seedDemoOnFirstStart(runtime.db, {
+      embedded: runtime.target.embedded !== undefined,
+      noDemo: flags.noDemo === true || noDemoFromEnv(process.env),
+      dataDir: runtime.config.dataDir,
+    });
+    if (demo) announceDemo(demo, path.join(runtime.config.dataDir, DEMO_KEY_FILE), runtime.config.port, log);
     app = await buildApp({ db: runtime.db, logger: { level: runtime.config.logLevel } });
   } catch (error) {
     await runtime.close();
@@ -66,4 +75,20 @@ export async function serveCommand(flags: ConfigOverrides): Promise<void> {
     dispatcher.start();
     app.log.info({ workerId: dispatcher.workerId }, 'outbox delivery started');
   }
+}
+
+/**
+ * The demo's key, prominently: on stderr as a banner a newcomer cannot miss (the JSON log
+ * lines on stdout scroll past), and one JSON log line saying where the key file is.
+ */
+function announceDemo(demo: DemoSeedResult, keyFile: string, port: number, log: (message: string) => void): void {
+  log(demoSummary(demo));
+  log(`demo admin API key written to ${keyFile}`);
+  const rule = '='.repeat(78);
+  process.stderr.write(
+    `\n${rule}\n  Demo data: "${demo.tenantName}" was created on this empty database.\n` +
+      `  Its admin API key (also in ${keyFile}):\n\n    ${demo.adminKey}\n\n` +
+      `  Try: curl -H "Authorization: Bearer $(cat ${keyFile})" http://localhost:${port}/v1/items\n` +
+      `  Skip the demo with --no-demo or QM_NO_DEMO=1. See README.md, "Demo data".\n${rule}\n\n`,
+  );
 }
