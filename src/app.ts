@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ApiKeySchema, createApiKeyAuthenticator, createLastUsedRecorder } from './modules/access/index.ts';
 import { moduleRoutes } from './modules/routes.ts';
+import { salesSchemas } from './modules/sales/index.ts';
 import { systemClock, type Clock } from './platform/context.ts';
 import type { Database } from './platform/db/index.ts';
 import { registerRoutes, type RouteSpec } from './platform/http/define-route.ts';
@@ -58,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps.db);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addSchema(ApiKeySchema);
+  for (const schema of salesSchemas) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);
   app.addHook('onClose', async () => lastUsed.stop());

@@ -36,6 +36,16 @@ export const ERROR_CATALOGUE = {
   API_KEY_NOT_FOUND: { status: 404, title: 'No such API key' },
   PERMISSION_UNKNOWN: { status: 400, title: 'Unknown permission' },
   ENCRYPTION_FAILED: { status: 500, title: 'A sealed field could not be opened' },
+  // Sales orders (src/modules/sales)
+  SALES_ORDER_NOT_FOUND: { status: 404, title: 'No such sales order' },
+  SALES_ORDER_NOT_CONFIRMABLE: { status: 409, title: 'Only a draft sales order can be confirmed' },
+  SALES_ORDER_NOT_CANCELLABLE: { status: 409, title: 'The sales order can no longer be cancelled' },
+  SALES_ORDER_NOT_REVISABLE: { status: 409, title: 'The sales order can no longer be revised' },
+  SALES_ORDER_NOT_ALLOCATABLE: { status: 409, title: 'Only a confirmed sales order can be allocated' },
+  SALES_ORDER_NOT_ON_HOLD: { status: 409, title: 'The sales order is not on credit hold' },
+  SALES_ORDER_LINE_NOT_FOUND: { status: 422, title: 'The sales order has no such open line' },
+  ORDER_ITEM_NOT_FOUND: { status: 422, title: 'An order line names an item that does not exist' },
+  SHIP_TO_INVALID: { status: 422, title: 'The ship-to is not an active ship-to of the customer' },
   // Service state
   NOT_READY: { status: 503, title: 'The service is not ready' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },

@@ -51,3 +51,9 @@ export const OUTBOX_SUBSCRIPTION_EVENT_TYPES_MAX = 100;
 export const OUTBOX_LAST_ERROR_MAX_LENGTH = 2_000;
 /** Tries to record a delivery's result when the database connection fails. */
 export const OUTBOX_RECORD_RETRY_MAX = 5;
+
+// Sales (src/modules/sales)
+/** Lines of one sales order (create and revise). */
+export const SALES_ORDER_LINES_MAX = 500;
+/** Backordered orders one stock arrival serves, oldest first; the rest wait for the next arrival or an explicit allocate. */
+export const BACKORDER_RELEASE_ORDERS_MAX = 200;
