@@ -291,7 +291,7 @@ class ConfirmOrder extends OrderCommand {
     modelAllocate(model, order);
     await assertAgrees(model);
   }
-  toString = () => `confirm(#${this.pick})`;
+  override toString = () => `confirm(#${this.pick})`;
 }
 
 class AllocateOrder extends OrderCommand {
@@ -305,7 +305,7 @@ class AllocateOrder extends OrderCommand {
     modelAllocate(model, order);
     await assertAgrees(model);
   }
-  toString = () => `allocate(#${this.pick})`;
+  override toString = () => `allocate(#${this.pick})`;
 }
 
 class ReviseOrder extends OrderCommand {
@@ -337,7 +337,7 @@ class ReviseOrder extends OrderCommand {
     if (order.status !== 'draft') modelAllocate(model, order);
     await assertAgrees(model);
   }
-  toString = () => `revise(#${this.pick}, line ${this.line} → ${this.qty})`;
+  override toString = () => `revise(#${this.pick}, line ${this.line} → ${this.qty})`;
 }
 
 class CancelOrder extends OrderCommand {
@@ -356,7 +356,7 @@ class CancelOrder extends OrderCommand {
     order.status = 'cancelled';
     await assertAgrees(model);
   }
-  toString = () => `cancel(#${this.pick})`;
+  override toString = () => `cancel(#${this.pick})`;
 }
 
 const item = fc.integer({ min: 0, max: ITEMS - 1 });
