@@ -4,6 +4,7 @@ import type { Tx } from '../../platform/db/index.ts';
 import type { SalesOrderLines, SalesOrders } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
 import { Dec, decimalString, minorFromDb } from '../../platform/money.ts';
+import { listOpenReservations } from '../inventory/index.ts';
 import type { PriceExplanation } from '../pricing/index.ts';
 import type { HoldReason } from './rules/credit.rules.ts';
 import type { OrderStatus } from './rules/order-status.rules.ts';
@@ -164,23 +165,13 @@ export async function loadLines(tx: Tx, ctx: OperationContext, orderId: string):
     .execute();
 }
 
-/**
- * Open reservations of an order, per line and warehouse. This reads inventory's
- * reservations table directly (read only; one database is the point): the
- * inventory contract has no read function for an order's reservations, and the
- * order view needs to say where its stock is promised.
- */
+/** Open reservations of orders, per line and warehouse (through inventory's read for sales). */
 export async function openReservationsOf(tx: Tx, ctx: OperationContext, orderIds: string[]): Promise<Array<{ orderId: string; lineId: string; itemId: string; warehouseId: string; qty: string }>> {
-  if (orderIds.length === 0) return [];
-  const rows = await tx
-    .selectFrom('reservations')
-    .select(['order_id', 'line_id', 'item_id', 'warehouse_id', 'qty'])
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('order_id', 'in', orderIds)
-    .where('status', '=', 'open')
-    .orderBy('reservation_id')
-    .execute();
-  return rows.map((row) => ({ orderId: row.order_id, lineId: row.line_id, itemId: row.item_id, warehouseId: row.warehouse_id, qty: decimalString(row.qty) }));
+  const result: Array<{ orderId: string; lineId: string; itemId: string; warehouseId: string; qty: string }> = [];
+  for (const orderId of orderIds) {
+    for (const reservation of await listOpenReservations(tx, ctx, orderId)) result.push({ orderId, ...reservation });
+  }
+  return result;
 }
 
 export async function loadOrder(tx: Tx, ctx: OperationContext, row: OrderRow): Promise<SalesOrder> {

@@ -470,6 +470,14 @@ describe('backorders released when stock arrives', () => {
     expect((await balanceOf(admin(), tenant.tenantId, item.itemId, east)).reserved).toBe('7');
     expect(await events(older.orderId)).toContain('backorder.released');
 
+    // A second arrival tops up the partially allocated order: it keeps what it held and gains the rest.
+    const topUp = await adjust(item.itemId, main, '3');
+    expect(topUp.backordersReleased).toEqual([{ orderId: younger.orderId, lineId: younger.lines[0].lineId, qty: '3' }]);
+    const full = (await get(younger.orderId)).json();
+    expect(full.status).toBe('allocated');
+    expect(full.lines[0]).toMatchObject({ qtyAllocated: '5', qtyBackordered: '0' });
+    expect(full.lines[0].reservations).toEqual(expect.arrayContaining([{ warehouseId: east, qty: '2' }, { warehouseId: main, qty: '3' }]));
+
     // Stock taken out is never taken from reservations.
     const takeOut = await app.inject({ method: 'POST', url: '/v1/stock-adjustments', headers: auth(), payload: { itemId: item.itemId, warehouseId: east, qty: '-1', reason: 'damaged' } });
     expect(takeOut.statusCode).toBe(409);

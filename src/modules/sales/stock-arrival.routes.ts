@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineRoute, type RouteSpec } from '../../platform/http/define-route.ts';
 import { DecimalString, Uuid } from '../../platform/http/common.schema.ts';
 import { parseDecimal } from '../../platform/money.ts';
-import { adjustStock } from '../inventory/index.ts';
+import { adjustStock, StockMovementSchema } from '../inventory/index.ts';
 import { lockBackorderedOrders, releaseBackorders } from './sales-allocation.service.ts';
 
 /**
@@ -27,7 +27,7 @@ const StockAdjustmentBody = Type.Object(
 
 const StockAdjustmentResult = Type.Object(
   {
-    movement: Type.Object({}, { additionalProperties: true, description: 'The stock movement written (see inventory)' }),
+    movement: Type.Ref(StockMovementSchema),
     backordersReleased: Type.Array(Type.Object({ orderId: Uuid, lineId: Uuid, qty: DecimalString }), {
       description: 'Backordered order lines that the added stock allocated, oldest order first',
     }),
@@ -51,7 +51,7 @@ export const stockArrivalRoutes: RouteSpec[] = [
       if (arriving) await lockBackorderedOrders(tx, ctx, { itemId: body.itemId });
       const movement = await adjustStock(tx, ctx, body);
       const released = arriving ? await releaseBackorders(tx, ctx, { itemId: body.itemId, warehouseId: body.warehouseId }) : { allocated: [] };
-      return { movement: movement as unknown as Record<string, unknown>, backordersReleased: released.allocated };
+      return { movement, backordersReleased: released.allocated };
     },
   }),
 ];
