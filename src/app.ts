@@ -1,13 +1,19 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ApiKeySchema, createApiKeyAuthenticator, createLastUsedRecorder } from './modules/access/index.ts';
+import { inventorySchemas } from './modules/inventory/index.ts';
+import { catalogSchemas } from './modules/catalog/index.ts';
+import { partnersSchemas } from './modules/partners/index.ts';
+import { pricingSchemas } from './modules/pricing/index.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { salesSchemas } from './modules/sales/index.ts';
 import { systemClock, type Clock } from './platform/context.ts';
 import type { Database } from './platform/db/index.ts';
 import { registerRoutes, type RouteSpec } from './platform/http/define-route.ts';
 import { refuseCredentialsInUrl } from './platform/http/credentials-in-url.ts';
-import { installErrorHandling } from './platform/http/error-handler.ts';
+import { installJsonParser, refuseUnsupportedEncodings } from './platform/http/body-encoding.ts';
+import { installErrorHandling, sendProblem } from './platform/http/error-handler.ts';
+import { AppError } from './platform/errors.ts';
 import { registerHealthRoutes } from './platform/http/health.routes.ts';
 import { ProblemSchema } from './platform/http/problem.schema.ts';
 import { requestIdFor } from './platform/http/request-id.ts';
@@ -33,13 +39,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false } },
+    // Fastify's own early refusals (bad URL encoding, over-long parameters) as problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const appError =
+        status === 414
+          ? new AppError('VALIDATION_FAILED', 'a path parameter is too long')
+          : new AppError('VALIDATION_FAILED', 'the request URL is malformed');
+      void sendProblem(request, reply, appError);
+    },
   });
   installValidators(app);
   installErrorHandling(app);
+  // The API speaks JSON only (UNSUPPORTED_MEDIA_TYPE). Fastify also parses text/plain by
+  // default, which would hand a route a string body and turn a wrong content type into a
+  // confusing 400; without the parser it is a 415. A route that takes raw text (EDI) adds
+  // its own parser in its own plugin scope.
+  app.removeContentTypeParser('text/plain');
+  installJsonParser(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   app.addHook('onRequest', refuseCredentialsInUrl);
+  app.addHook('onRequest', refuseUnsupportedEncodings);
   app.addSchema(ProblemSchema);
   await app.register(swagger, {
     openapi: {
@@ -59,6 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps.db);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addSchema(ApiKeySchema);
+  for (const schema of inventorySchemas) app.addSchema(schema);
+  for (const schema of [...catalogSchemas, ...partnersSchemas]) app.addSchema(schema);
+  for (const schema of pricingSchemas) app.addSchema(schema);
   for (const schema of salesSchemas) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);

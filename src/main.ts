@@ -3,7 +3,7 @@ import { createApiKey, createTenant, listTenants } from './modules/access/index.
 import { registerApiKeyCommands } from './cli/apikey.command.ts';
 import { systemContext } from './platform/context.ts';
 import { ALL_PERMISSIONS } from './platform/permissions.ts';
-import { AppError } from './platform/errors.ts';
+import { AppError, translateDatabaseError } from './platform/errors.ts';
 import { ConfigError, type ConfigOverrides } from './platform/config.ts';
 import { EmbeddedServerError, MigrationError } from './platform/db/index.ts';
 import { openRuntime, stderrLog } from './cli/runtime.ts';
@@ -131,6 +131,18 @@ export async function runCli(argv: string[]): Promise<void> {
     }
     if (error instanceof EmbeddedServerError || error instanceof MigrationError || error instanceof ConfigError) {
       stderrLog(error.message);
+      process.exitCode = 1;
+      return;
+    }
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === '28P01' || code === '3D000') {
+      stderrLog(`DATABASE_UNREACHABLE: cannot use the PostgreSQL server (${(error as Error).message}); check DATABASE_URL`);
+      process.exitCode = 1;
+      return;
+    }
+    const fromDatabase = translateDatabaseError(error);
+    if (fromDatabase) {
+      stderrLog(`${fromDatabase.code}: ${fromDatabase.message}`);
       process.exitCode = 1;
       return;
     }

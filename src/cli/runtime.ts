@@ -18,13 +18,14 @@ export async function openRuntime(
   flags: ConfigOverrides,
   kind: 'serve' | 'cli',
   log: (message: string) => void,
+  options: { attachOnly?: boolean } = {},
 ): Promise<Runtime> {
   const config = loadConfig(process.env, flags);
   // The process keyring for sealed fields. `qm serve` loads it at start, so the embedded
   // default creates its key file on first start and a production server without a master
   // key refuses to start; other commands load it only if they touch a sealed field.
   configureKeyring(kind === 'serve' ? loadKeyring(config) : () => loadKeyring(config));
-  const target = await openDatabaseTarget(config, kind, log);
+  const target = await openDatabaseTarget(config, kind, log, options);
   try {
     const result = await migrate(target.adminUrl, { appPassword: target.appPassword });
     for (const name of result.applied) log(`applied migration ${name}`);

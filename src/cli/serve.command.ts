@@ -16,11 +16,16 @@ import { workerHandlers } from './worker.command.ts';
  * processes, so that HTTP and delivery scale (and fail) independently.
  */
 export async function serveCommand(flags: ConfigOverrides): Promise<void> {
-  const logLevel = flags.logLevel ?? process.env.LOG_LEVEL ?? 'info';
   const runtime = await openRuntime(flags, 'serve', (message) =>
     process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`),
   );
-  const app = await buildApp({ db: runtime.db, logger: { level: logLevel } });
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp({ db: runtime.db, logger: { level: runtime.config.logLevel } });
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
   // The audit sealer chains committed audit rows shortly after commit; any number may run.
   const sealer = startAuditSealer(runtime.db, { log: (message) => app.log.warn(message) });
   let dispatcher: Dispatcher | undefined;

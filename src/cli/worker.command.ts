@@ -30,7 +30,9 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
   const log = jsonLineLog(logLevel);
   const batchSize = flags.batchSize === undefined ? undefined : parseIntegerFlag('--batch-size', flags.batchSize, 1, OUTBOX_CLAIM_BATCH_MAX);
   const pollIntervalMs = parseIntegerFlag('--poll-ms', flags.pollMs ?? String(OUTBOX_POLL_INTERVAL_MS_DEFAULT), 10, 60_000);
-  const runtime = await openRuntime(flags, 'cli', stderrLog);
+  // A long-running worker never owns the embedded server: if it did, `qm serve` could not
+  // start, and every other command would lose its database when the worker stopped.
+  const runtime = await openRuntime(flags, 'cli', stderrLog, { attachOnly: true });
   const dispatcher = createDispatcher({ db: runtime.db, handlers: workerHandlers(log), log, batchSize, pollIntervalMs });
   dispatcher.start();
   const sealer = startAuditSealer(runtime.db, { log: (message) => log.warn({}, message) });

@@ -1,6 +1,18 @@
 import type { RouteSpec } from '../platform/http/define-route.ts';
 import { apiKeyRoutes } from './access/index.ts';
+import { catalogRoutes } from './catalog/index.ts';
+import { inventoryRoutes } from './inventory/index.ts';
+import { partnersRoutes } from './partners/index.ts';
+import { pricingRoutes } from './pricing/index.ts';
 import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
 
 /** Every module's routes, declared with defineRoute; buildApp registers them. */
-export const moduleRoutes: RouteSpec[] = [...apiKeyRoutes, ...salesOrderRoutes, ...stockArrivalRoutes];
+export const moduleRoutes: RouteSpec[] = [
+  ...apiKeyRoutes,
+  ...catalogRoutes,
+  ...partnersRoutes,
+  ...pricingRoutes,
+  ...inventoryRoutes,
+  ...salesOrderRoutes,
+  ...stockArrivalRoutes,
+];

@@ -29,9 +29,11 @@ export interface ConfigOverrides {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOverrides = {}): Config {
-  const portText = String(flags.port ?? env.PORT ?? '3000');
+  // An empty PORT counts as unset, like every other variable here. Only plain decimal
+  // digits are a port: Number() would also take "0x1F", "1e3" and " ", the last as 0.
+  const portText = String(flags.port ?? emptyToUndefined(env.PORT) ?? '3000');
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  if (!/^\d{1,5}$/.test(portText) || port > 65535) {
     throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${portText}"`);
   }
   return {
@@ -40,10 +42,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     dataDir: path.resolve(flags.dataDir ?? env.DATA_DIR ?? './data'),
     databaseUrl: emptyToUndefined(flags.databaseUrl ?? env.DATABASE_URL),
     databaseAppUrl: emptyToUndefined(env.DATABASE_APP_URL),
-    logLevel: flags.logLevel ?? env.LOG_LEVEL ?? 'info',
+    logLevel: parseLogLevel(flags.logLevel ?? env.LOG_LEVEL ?? 'info'),
     masterKey: emptyToUndefined(env.QM_MASTER_KEY),
     masterKeyPrevious: emptyToUndefined(env.QM_MASTER_KEY_PREVIOUS),
   };
+}
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+function parseLogLevel(value: string): string {
+  const level = value.trim().toLowerCase();
+  if (!LOG_LEVELS.has(level)) throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}, got "${value}"`);
+  return level;
 }
 
 export class ConfigError extends Error {

@@ -45,9 +45,55 @@ export const ERROR_CATALOGUE = {
   SALES_ORDER_NOT_ON_HOLD: { status: 409, title: 'The sales order is not on credit hold' },
   SALES_ORDER_LINE_NOT_FOUND: { status: 422, title: 'The sales order has no such open line' },
   ORDER_ITEM_NOT_FOUND: { status: 422, title: 'An order line names an item that does not exist' },
-  SHIP_TO_INVALID: { status: 422, title: 'The ship-to is not an active ship-to of the customer' },
+  // Inventory (src/modules/inventory)
+  ITEM_NOT_FOUND: { status: 404, title: 'No such item' },
+  WAREHOUSE_NOT_FOUND: { status: 404, title: 'No such warehouse' },
+  WAREHOUSE_CODE_TAKEN: { status: 409, title: 'A warehouse with this code already exists' },
+  BIN_NOT_FOUND: { status: 404, title: 'No such bin in this warehouse' },
+  BIN_CODE_TAKEN: { status: 409, title: 'A bin with this code already exists in the warehouse' },
+  INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock is available' },
+  NEGATIVE_STOCK_REFUSED: { status: 409, title: 'The movement would take stock below zero' },
+  STOCK_RESERVED: { status: 409, title: 'The movement would take on-hand stock below what is reserved' },
+  UNIT_COST_REQUIRED: { status: 400, title: 'A stock increase needs a unit cost' },
+  // Catalog (src/modules/catalog)
+  ITEM_INACTIVE: { status: 422, title: 'The item is deactivated' },
+  UNIT_NOT_CONVERTIBLE: { status: 422, title: 'The item has no conversion for this unit' },
+  UNIT_TAKEN: { status: 409, title: 'The item already has this unit' },
+  UNIT_FACTOR_LOCKED: { status: 409, title: 'The unit\'s factor cannot change: order lines or the stocking unit depend on it' },
+  SKU_TAKEN: { status: 409, title: 'Another item has this SKU' },
+  GTIN_TAKEN: { status: 409, title: 'Another item has this GTIN' },
+  GTIN_INVALID: { status: 400, title: 'Not a valid GTIN (8, 12, 13 or 14 digits with a GS1 check digit)' },
+  ITEM_REFERENCE_NOT_FOUND: { status: 404, title: 'No such customer item reference' },
+  ITEM_REFERENCE_TAKEN: { status: 409, title: 'The customer already uses this part number' },
+  // Partners (src/modules/partners)
+  CUSTOMER_NOT_FOUND: { status: 404, title: 'No such customer' },
+  CUSTOMER_INACTIVE: { status: 422, title: 'The customer is deactivated' },
+  CUSTOMER_CODE_TAKEN: { status: 409, title: 'Another customer has this code' },
+  SHIP_TO_NOT_FOUND: { status: 404, title: 'No such ship-to for this customer' },
+  SHIP_TO_INVALID: { status: 422, title: 'The ship-to does not exist, is inactive or belongs to another customer' },
+  SHIP_TO_CODE_TAKEN: { status: 409, title: 'The customer already has a ship-to with this code' },
+  SUPPLIER_NOT_FOUND: { status: 404, title: 'No such supplier' },
+  SUPPLIER_CODE_TAKEN: { status: 409, title: 'Another supplier has this code' },
+  TAX_JURISDICTION_NOT_FOUND: { status: 404, title: 'No such tax jurisdiction' },
+  TAX_JURISDICTION_INVALID: { status: 422, title: 'The referenced tax jurisdiction does not exist or is inactive' },
+  TAX_JURISDICTION_TAKEN: { status: 409, title: 'A tax jurisdiction with this code already exists' },
+  WAREHOUSE_INVALID: { status: 422, title: 'The referenced warehouse does not exist or is inactive' },
+  PRICE_LIST_INVALID: { status: 422, title: 'The referenced price list does not exist' },
+  CURRENCY_NOT_SUPPORTED: { status: 422, title: 'Only the tenant\'s functional currency is supported' },
+  OPEN_ITEM_DOCUMENT_TAKEN: { status: 409, title: 'An open item for this document already exists' },
+  // Pricing and tax (src/modules/pricing)
+  NO_PRICE: { status: 422, title: 'No price rule yields a price for this line' },
+  PRICE_LIST_NOT_FOUND: { status: 404, title: 'No such price list' },
+  PRICE_LIST_CODE_TAKEN: { status: 409, title: 'A price list with this code already exists' },
+  PRICE_LIST_BASE_EXISTS: { status: 409, title: 'The tenant already has a base price list' },
+  PRICE_LIST_ENTRY_NOT_FOUND: { status: 404, title: 'No such price list entry' },
+  CONTRACT_PRICE_NOT_FOUND: { status: 404, title: 'No such contract price' },
+  MATRIX_DISCOUNT_NOT_FOUND: { status: 404, title: 'No such matrix discount' },
+  MATRIX_DISCOUNT_TAKEN: { status: 409, title: 'A discount for this attribute value and tier already exists' },
+  PRICE_VALIDITY_INVALID: { status: 400, title: 'The validity dates are not valid' },
   // Service state
   NOT_READY: { status: 503, title: 'The service is not ready' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -91,6 +137,45 @@ export interface Problem {
   instance?: string;
   requestId?: string;
   errors?: FieldError[];
+}
+
+/**
+ * PostgreSQL errors that mean "this input is not acceptable" rather than "we
+ * are broken": a service should have refused the value first, but if one slips
+ * through, the caller gets a 4xx naming no internals instead of a 500. Lost
+ * connections mean the database is unavailable (503), not that we failed.
+ */
+export function translateDatabaseError(error: unknown): AppError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  switch (code) {
+    case '22001': // string_data_right_truncation
+    case '22003': // numeric_value_out_of_range
+    case '22007': // invalid_datetime_format
+    case '22008': // datetime_field_overflow
+    case '22021': // character_not_in_repertoire (e.g. NUL in text)
+    case '22P02': // invalid_text_representation (e.g. not a uuid)
+    case '22P05': // untranslatable_character
+    case '23514': // check_violation
+    case '23502': // not_null_violation
+      return new AppError('VALIDATION_FAILED', 'a value in the request is not acceptable for its field');
+    case '23505': // unique_violation
+      return new AppError('CONFLICT', 'a resource with the same identifying value already exists');
+    case '23503': // foreign_key_violation
+      return new AppError('VALIDATION_FAILED', 'the request refers to something that does not exist');
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+    case 'ETIMEDOUT':
+    case '57P01': // admin_shutdown
+    case '57P02': // crash_shutdown
+    case '57P03': // cannot_connect_now
+    case '08000':
+    case '08003':
+    case '08006':
+      return new AppError('SERVICE_UNAVAILABLE', 'the database is unavailable; retry later');
+    default:
+      return undefined;
+  }
 }
 
 export function toProblem(error: AppError, instance?: string, requestId?: string): Problem {

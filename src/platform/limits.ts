@@ -57,3 +57,16 @@ export const OUTBOX_RECORD_RETRY_MAX = 5;
 export const SALES_ORDER_LINES_MAX = 500;
 /** Backordered orders one stock arrival serves, oldest first; the rest wait for the next arrival or an explicit allocate. */
 export const BACKORDER_RELEASE_ORDERS_MAX = 200;
+// Inventory (src/modules/inventory)
+/** Stock balances one lockStockBalances call may lock: an order's lines × candidate warehouses. */
+export const STOCK_LOCK_KEYS_MAX = 1_000;
+// Catalog and partners (src/modules/catalog, src/modules/partners)
+/** Flat attributes an item may carry. */
+export const ITEM_ATTRIBUTES_MAX = 50;
+/** Selling units an item may have, its stocking unit included. */
+export const ITEM_UNITS_MAX = 20;
+/** Exemption certificates on file per customer (expired ones included). */
+export const TAX_EXEMPTIONS_PER_CUSTOMER_MAX = 500;
+// Pricing (src/modules/pricing)
+/** Lines one POST /v1/price-quotes may price: a large order, not a catalogue dump. */
+export const PRICE_QUOTE_LINES_MAX = 500;

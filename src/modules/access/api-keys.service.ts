@@ -6,7 +6,7 @@ import type { Database, Tx } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Page, PageRequest } from '../../platform/http/pagination.ts';
 import { toPage } from '../../platform/http/pagination.ts';
-import { newId } from '../../platform/ids.ts';
+import { isUuid, newId } from '../../platform/ids.ts';
 import { ALL_PERMISSIONS, isPermission } from '../../platform/permissions.ts';
 
 /**
@@ -54,20 +54,15 @@ export function validatePermissions(permissions: string[]): string[] {
 /** Creates a key; the returned secret is never stored and cannot be shown again. */
 export async function createApiKey(tx: Tx, ctx: OperationContext, input: CreateApiKeyInput): Promise<{ apiKey: ApiKey; secret: string }> {
   const permissions = validatePermissions(input.permissions);
-  if (permissions.includes(ALL_PERMISSIONS) && !ctx.permissions.has(ALL_PERMISSIONS)) {
-    throw new AppError('FORBIDDEN', 'only a credential holding every permission (*) can create one that does');
-  }
-  const escalation = permissions.filter((permission) => permission !== ALL_PERMISSIONS && !ctx.permissions.has(permission) && !ctx.permissions.has(ALL_PERMISSIONS));
-  if (escalation.length > 0) {
-    throw new AppError('FORBIDDEN', `a key cannot grant permissions its creator lacks: ${escalation.join(', ')}`);
-  }
+  assertHoldsAll(ctx, permissions, 'grant');
+  const name = validateKeyName(input.name);
   const secret = `${API_KEY_PREFIX}${randomBytes(API_KEY_RANDOM_BYTES).toString('base64url')}`;
   const row = await tx
     .insertInto('api_keys')
     .values({
       tenant_id: ctx.tenantId,
       api_key_id: newId(),
-      name: input.name.trim(),
+      name,
       display_prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
       key_hash: hashApiKey(secret),
       permissions,
@@ -82,6 +77,7 @@ export async function createApiKey(tx: Tx, ctx: OperationContext, input: CreateA
 }
 
 export async function getApiKeyOrThrow(tx: Tx, ctx: OperationContext, apiKeyId: string): Promise<ApiKey> {
+  if (!isUuid(apiKeyId)) throw new AppError('API_KEY_NOT_FOUND', `no API key ${JSON.stringify(apiKeyId)}`);
   const row = await tx
     .selectFrom('api_keys')
     .selectAll()
@@ -103,6 +99,8 @@ export async function listApiKeys(tx: Tx, ctx: OperationContext, page: PageReque
 /** Revoking twice is harmless: the first revocation time stays. */
 export async function revokeApiKey(tx: Tx, ctx: OperationContext, apiKeyId: string): Promise<{ before: ApiKey; after: ApiKey }> {
   const before = await getApiKeyOrThrow(tx, ctx, apiKeyId);
+  // Revoking a key is as powerful as holding it: a limited key must not lock out an admin.
+  assertHoldsAll(ctx, before.permissions, 'revoke');
   if (before.revokedAt) return { before, after: before };
   const row = await tx
     .updateTable('api_keys')
@@ -114,6 +112,25 @@ export async function revokeApiKey(tx: Tx, ctx: OperationContext, apiKeyId: stri
   const after = toApiKey(row);
   await audit(tx, ctx, { action: 'api_key.revoke', entityType: 'api_key', entityId: apiKeyId, before: auditView(before), after: auditView(after) });
   return { before, after };
+}
+
+const KEY_NAME_MAX_LENGTH = 200;
+
+function validateKeyName(raw: string): string {
+  const name = raw.replace(/\s+/g, ' ').trim();
+  if (name.length === 0 || name.length > KEY_NAME_MAX_LENGTH || /\p{Cc}/u.test(name)) {
+    throw new AppError('VALIDATION_FAILED', `a key name is 1 to ${KEY_NAME_MAX_LENGTH} printable characters`, [{ field: 'name', message: 'is empty, too long or has control characters' }]);
+  }
+  return name;
+}
+
+/** A credential may only grant or revoke what it holds itself ('*' holds everything). */
+function assertHoldsAll(ctx: OperationContext, permissions: string[], verb: 'grant' | 'revoke'): void {
+  if (ctx.permissions.has(ALL_PERMISSIONS)) return;
+  const missing = permissions.filter((permission) => !ctx.permissions.has(permission));
+  if (missing.length > 0) {
+    throw new AppError('FORBIDDEN', `a credential cannot ${verb} a key holding permissions it lacks: ${missing.join(', ')}`);
+  }
 }
 
 export interface ResolvedApiKey {

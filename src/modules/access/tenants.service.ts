@@ -31,7 +31,8 @@ export async function createTenant<T>(
   input: CreateTenantInput,
   then: (tx: Tx, tenant: Tenant) => Promise<T>,
 ): Promise<{ tenant: Tenant; result: T }> {
-  const name = input.name.trim();
+  // One spelling per name: "Acme  Supply" and "Acme Supply" are the same tenant.
+  const name = input.name.replace(/\s+/g, ' ').trim();
   if (!TENANT_NAME_PATTERN.test(name)) {
     throw new AppError('VALIDATION_FAILED', 'a tenant name is 1 to 200 letters, digits, spaces and . _ & \' -, starting with a letter or digit', [
       { field: 'name', message: 'is not a valid tenant name' },
@@ -39,8 +40,7 @@ export async function createTenant<T>(
   }
   const functionalCurrency = (input.functionalCurrency ?? 'USD').toUpperCase();
   if (!isCurrencyCode(functionalCurrency)) throw new AppError('CURRENCY_INVALID', `${functionalCurrency} is not an ISO 4217 currency code`);
-  const timeZone = input.timeZone ?? 'UTC';
-  if (!isIanaTimeZone(timeZone)) throw new AppError('TIME_ZONE_INVALID', `${timeZone} is not an IANA time zone`);
+  const timeZone = canonicalTimeZone(input.timeZone ?? 'UTC');
   const tenantId = newId();
   try {
     return await db.withTenant({ tenantId }, async (tx) => {
@@ -108,6 +108,18 @@ function toTenant(row: {
     status: row.status,
     createdAt: new Date(row.created_at),
   };
+}
+
+/** The canonical IANA name ("utc" → "UTC"); legacy abbreviations such as EST are refused. */
+export function canonicalTimeZone(zone: string): string {
+  if (!/^[A-Za-z]+(?:[/_+-][A-Za-z0-9_+-]+)*$/.test(zone) || (/^[A-Z]{3,4}$/.test(zone) && zone !== 'UTC')) {
+    throw new AppError('TIME_ZONE_INVALID', `${zone} is not an IANA time zone (e.g. America/Chicago)`);
+  }
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    throw new AppError('TIME_ZONE_INVALID', `${zone} is not an IANA time zone (e.g. America/Chicago)`);
+  }
 }
 
 export function isIanaTimeZone(zone: string): boolean {

@@ -25,6 +25,7 @@ export async function openDatabaseTarget(
   config: Config,
   kind: ServerOwnerKind,
   log: (message: string) => void = () => {},
+  options: { attachOnly?: boolean } = {},
 ): Promise<DatabaseTarget> {
   if (config.databaseUrl) {
     const appPassword = config.databaseAppUrl ? undefined : (process.env.QM_APP_PASSWORD ?? DEFAULT_APP_PASSWORD);
@@ -36,7 +37,7 @@ export async function openDatabaseTarget(
       release: async () => {},
     };
   }
-  const server = await openEmbeddedServer(config.dataDir, { kind, log });
+  const server = await openEmbeddedServer(config.dataDir, { kind, log, attachOnly: options.attachOnly ?? false });
   try {
     await ensureDatabase(server.adminUrl, EMBEDDED_DATABASE);
   } catch (error) {

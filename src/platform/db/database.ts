@@ -35,7 +35,7 @@ export interface Database {
   /** Calls one allowlisted SECURITY DEFINER function, without tenant context. */
   callSystem<R = Record<string, unknown>>(fn: SystemFunction, args?: unknown[]): Promise<R[]>;
   /** Database reachable and migrated to the version this code knows. */
-  readiness(): Promise<{ ok: boolean; reason?: string }>;
+  readiness(): Promise<{ ok: boolean; reason?: string; cause?: string }>;
   close(): Promise<void>;
 }
 
@@ -102,7 +102,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     return result.rows as R[];
   }
 
-  async function readiness(): Promise<{ ok: boolean; reason?: string }> {
+  async function readiness(): Promise<{ ok: boolean; reason?: string; cause?: string }> {
     try {
       // schema_migrations is owned by the migrator; the app role reads its version
       // through pg_stat-free means: a plain select, granted by default privileges.
@@ -112,7 +112,8 @@ export function createDatabase(options: DatabaseOptions): Database {
       if (applied < expected) return { ok: false, reason: `database at migration ${applied}, code expects ${expected}` };
       return { ok: true };
     } catch (error) {
-      return { ok: false, reason: `database unreachable: ${(error as Error).message}` };
+      // The cause (host, port, driver text) is for the logs, not for whoever polls /readyz.
+      return { ok: false, reason: 'database unreachable', cause: (error as Error).message };
     }
   }
 

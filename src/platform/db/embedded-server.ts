@@ -57,7 +57,7 @@ export interface EmbeddedServer {
 
 export class EmbeddedServerError extends Error {
   override name = 'EmbeddedServerError';
-  constructor(public readonly code: 'DATA_DIR_IN_USE' | 'SERVER_START_FAILED', message: string) {
+  constructor(public readonly code: 'DATA_DIR_IN_USE' | 'SERVER_START_FAILED' | 'NO_RUNNING_SERVER', message: string) {
     super(message);
   }
 }
@@ -67,6 +67,8 @@ export interface OpenEmbeddedOptions {
   log?: (message: string) => void;
   /** Extra `-c name=value` settings, e.g. fsync=off for throwaway test clusters. */
   settings?: Record<string, string>;
+  /** Only connect to a server another process runs; never start one (long-running clients such as qm worker). */
+  attachOnly?: boolean;
 }
 
 /**
@@ -89,16 +91,25 @@ export async function openEmbeddedServer(dataDir: string, options: OpenEmbeddedO
             : `${dataDir} is in use by another qm command (pid ${existing.ownerPid}); wait for it to finish and retry`,
         );
       }
-      if (await canConnect(existing.port, secrets.superuserPassword)) {
-        log(`using the embedded PostgreSQL server on port ${existing.port} (owned by pid ${existing.ownerPid})`);
-        return {
-          port: existing.port,
-          adminUrl: superuserUrl(existing.port, secrets),
-          appPassword: secrets.appPassword,
-          owned: false,
-          release: async () => {},
-        };
+      // The owner may still be starting the server: wait for it rather than racing it.
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      while (isAlive(existing.ownerPid) && Date.now() < deadline) {
+        if (await canConnect(existing.port, secrets.superuserPassword)) {
+          log(`using the embedded PostgreSQL server on port ${existing.port} (owned by pid ${existing.ownerPid})`);
+          return {
+            port: existing.port,
+            adminUrl: superuserUrl(existing.port, secrets),
+            appPassword: secrets.appPassword,
+            owned: false,
+            release: async () => {},
+          };
+        }
+        await sleep(POLL_INTERVAL_MS * 2);
       }
+      continue;
+    }
+    if (options.attachOnly) {
+      throw new EmbeddedServerError('NO_RUNNING_SERVER', `no qm serve is running on ${dataDir}; start it first, or set DATABASE_URL`);
     }
     await stopOrphanedPostmaster(dataDir, log);
     try {
@@ -135,6 +146,9 @@ async function startOwnedServer(
     max_connections: '200',
     ...options.settings,
   };
+  // Claim the data directory before spawning, so a qm command started meanwhile waits
+  // for this server instead of starting a second one on the same cluster.
+  writeServerRecord(dataDir, { port, ownerPid: process.pid, ownerKind: options.kind, postmasterPid: 0, startedAt: new Date().toISOString() });
   const args = ['-D', clusterDir, '-p', String(port)];
   for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
   // Detached, logging to a file: the server must outlive a killed parent so the
@@ -159,6 +173,7 @@ async function startOwnedServer(
   while (!(await canConnect(port, secrets.superuserPassword))) {
     if (exited || Date.now() > deadline) {
       if (!exited) process.kill(postmasterPid, 'SIGKILL');
+      if (readServerRecord(dataDir)?.ownerPid === process.pid) fs.rmSync(path.join(dataDir, SERVER_FILE), { force: true });
       throw new EmbeddedServerError(
         'SERVER_START_FAILED',
         `the embedded PostgreSQL server did not start; last lines of ${logPath}:\n${tail(logPath, 15)}`,

@@ -16,6 +16,7 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../db/migrations/', i
 export const APP_ROLE = 'qm_app';
 const MIGRATION_LOCK_KEY = 7_277_001; // arbitrary, constant: one migrator per database at a time
 const DDL_LOCK_TIMEOUT = '5s';
+const ROLE_UPDATE_ATTEMPTS = 10;
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 export interface MigrationFile {
@@ -66,14 +67,33 @@ export async function ensureAppRole(client: pg.ClientBase, password: string | un
     try {
       await client.query(`create role ${APP_ROLE} nologin nosuperuser nocreatedb nocreaterole nobypassrls`);
     } catch (error) {
-      // Two migrators racing on a fresh cluster: the loser sees duplicate_object.
-      if ((error as { code?: string }).code !== '42710') throw error;
+      // Two migrators racing on a fresh cluster: the loser sees duplicate_object, or
+      // unique_violation on pg_authid when both got past the existence check at once.
+      const code = (error as { code?: string }).code;
+      if (code !== '42710' && code !== '23505') throw error;
     }
   }
   if (password !== undefined) {
     const literal = (await client.query('select quote_literal($1) as q', [password])).rows[0].q as string;
-    await client.query(`alter role ${APP_ROLE} login password ${literal}`);
+    // Roles are cluster-wide but the migration lock is per database, so migrators of two
+    // databases in one cluster (parallel test files, several environments on one server)
+    // can ALTER the role at the same moment; PostgreSQL then fails the loser with
+    // "tuple concurrently updated". The statement is idempotent, so run it again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`alter role ${APP_ROLE} login password ${literal}`);
+        break;
+      } catch (error) {
+        if (!isConcurrentCatalogUpdate(error) || attempt >= ROLE_UPDATE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 * attempt * (0.5 + Math.random())));
+      }
+    }
   }
+}
+
+function isConcurrentCatalogUpdate(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === 'XX000' && /^tuple concurrently (updated|deleted)$/.test(message ?? '');
 }
 
 export async function migrate(databaseUrl: string, options: { dir?: string; appPassword?: string } = {}): Promise<MigrateResult> {

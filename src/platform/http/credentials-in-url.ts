@@ -6,6 +6,9 @@ const CREDENTIAL_QUERY_NAME = /^(api[_-]?key|access[_-]?token|token|key|authoriz
 
 /** Runs before validation on every request, so the refusal is the same on every route. */
 export async function refuseCredentialsInUrl(request: FastifyRequest): Promise<void> {
+  if (request.url.includes('qm_live_')) {
+    throw new AppError('CREDENTIAL_IN_URL', 'API keys are accepted only in the Authorization header; revoke any key that was sent in a URL');
+  }
   const mark = request.url.indexOf('?');
   if (mark < 0) return;
   const search = new URLSearchParams(request.url.slice(mark + 1));

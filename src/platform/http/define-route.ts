@@ -123,6 +123,17 @@ export interface RouteDeps {
   clock?: Clock;
 }
 
+/** The credential resolved by a route's onRequest hook, for its handler. */
+const credentials = new WeakMap<FastifyRequest, Credential>();
+
+function countHeader(request: FastifyRequest, name: string): number {
+  let count = 0;
+  for (let index = 0; index < request.raw.rawHeaders.length; index += 2) {
+    if (request.raw.rawHeaders[index]!.toLowerCase() === name) count++;
+  }
+  return count;
+}
+
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps, routes: RouteSpec[]): void {
   for (const route of routes) assertRouteSpec(route);
   for (const route of routes) registerRoute(app, deps, route);
@@ -182,7 +193,12 @@ function registerRoute(app: FastifyInstance, deps: RouteDeps, route: RouteSpec):
       response: { [status]: responseSchema, ...problemResponses },
       'x-permission': definition.permission,
     } as Record<string, unknown>,
-    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+    // Authentication and the permission check run before validation, so that a caller
+    // without a valid key learns nothing about the route's schema.
+    onRequest: async (request: FastifyRequest) => {
+      if (countHeader(request, 'authorization') > 1) {
+        throw new AppError('UNAUTHENTICATED', 'send exactly one Authorization header');
+      }
       const credential = await deps.authenticate(request);
       if (!credential) {
         throw new AppError('UNAUTHENTICATED', 'send a valid API key as "Authorization: Bearer qm_live_…"', undefined, {
@@ -192,6 +208,13 @@ function registerRoute(app: FastifyInstance, deps: RouteDeps, route: RouteSpec):
       if (!credential.permissions.has(definition.permission) && !credential.permissions.has('*')) {
         throw new AppError('FORBIDDEN', `this operation needs the permission ${definition.permission}`);
       }
+      if (!definition.idempotent && request.headers['idempotency-key'] !== undefined) {
+        throw new AppError('IDEMPOTENCY_KEY_INVALID', `${definition.method} ${definition.path} does not take an Idempotency-Key; its retries are not deduplicated`);
+      }
+      credentials.set(request, credential);
+    },
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const credential = credentials.get(request)!;
       const ctx: OperationContext = {
         tenantId: credential.tenantId,
         timeZone: credential.timeZone,

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, isAppError, toProblem } from '../errors.ts';
+import { AppError, isAppError, toProblem, translateDatabaseError } from '../errors.ts';
 import { fieldErrorsFrom } from './validation.ts';
 
 /**
@@ -53,6 +53,8 @@ function translate(error: FastifyError): AppError {
       break;
   }
   if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('MALFORMED_JSON');
+  const fromDatabase = translateDatabaseError(error);
+  if (fromDatabase) return fromDatabase;
   if (error.statusCode === 405) return new AppError('METHOD_NOT_ALLOWED');
   return new AppError('INTERNAL_ERROR', 'an unexpected error occurred; the request id identifies it in the logs');
 }

@@ -23,9 +23,12 @@ export function registerHealthRoutes(app: FastifyInstance, db: Database): void {
         response: { 200: ReadySchema, ...problemResponses },
       },
     },
-    async () => {
+    async (request) => {
       const readiness = await db.readiness();
-      if (!readiness.ok) throw new AppError('NOT_READY', readiness.reason);
+      if (!readiness.ok) {
+        if (readiness.cause) request.log.warn({ cause: readiness.cause }, 'not ready');
+        throw new AppError('NOT_READY', readiness.reason);
+      }
       return { status: 'ready' as const };
     },
   );

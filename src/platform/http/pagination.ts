@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../errors.ts';
+import { isUuid } from '../ids.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../limits.ts';
 
 /**
@@ -35,7 +36,8 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; after?: unknown };
-    if (parsed.v === CURSOR_VERSION && typeof parsed.after === 'string' && parsed.after.length > 0) return parsed.after;
+    // Every keyset key is a uuid (v7, time-ordered); anything else was not issued by us.
+    if (parsed.v === CURSOR_VERSION && isUuid(parsed.after)) return parsed.after;
   } catch {
     // fall through to the error below
   }
