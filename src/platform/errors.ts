@@ -91,6 +91,9 @@ export const ERROR_CATALOGUE = {
   MATRIX_DISCOUNT_NOT_FOUND: { status: 404, title: 'No such matrix discount' },
   MATRIX_DISCOUNT_TAKEN: { status: 409, title: 'A discount for this attribute value and tier already exists' },
   PRICE_VALIDITY_INVALID: { status: 400, title: 'The validity dates are not valid' },
+  // File store
+  FILE_NOT_FOUND: { status: 404, title: 'No such file' },
+  FILE_CORRUPT: { status: 500, title: 'A stored file does not match its address' },
   // Service state
   NOT_READY: { status: 503, title: 'The service is not ready' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },

@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { nextDocumentNumber, type DocumentSeries } from '../numbering/index.ts';
 import { isPermission, type Permission } from '../permissions.ts';
 import { claimIdempotencyKey, hashRequest, parseIdempotencyKey, storeIdempotentResponse, type IdempotencyScope } from './idempotency.ts';
-import { decodeCursor, PageQuerySchema, type Page, type PageRequest } from './pagination.ts';
+import { decodeCursor, isBadKeyValue, PageQuerySchema, type Page, type PageRequest } from './pagination.ts';
 import { problemResponses } from './problem.schema.ts';
 
 /**
@@ -252,7 +252,12 @@ function registerRoute(app: FastifyInstance, deps: RouteDeps, route: RouteSpec):
           const stored = await claimIdempotencyKey(tx, scope);
           if (stored) return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
         }
-        const result = await definition.handler(tx, ctx, { ...input, documentNumber } as never);
+        const result = await definition.handler(tx, ctx, { ...input, documentNumber } as never).catch((error: unknown) => {
+          if (route.kind === 'list' && (input as { page?: PageRequest }).page?.after !== undefined && isBadKeyValue(error)) {
+            throw new AppError('CURSOR_INVALID', 'the cursor was not issued by this API or is damaged');
+          }
+          throw error;
+        });
         const reply = normalizeReply(route, result, status);
         if (scope) await storeIdempotentResponse(tx, scope, { status: reply.status, body: reply.body });
         return reply;

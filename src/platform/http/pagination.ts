@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../errors.ts';
-import { isUuid } from '../ids.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../limits.ts';
 
 /**
@@ -36,8 +35,10 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; after?: unknown };
-    // Every keyset key is a uuid (v7, time-ordered); anything else was not issued by us.
-    if (parsed.v === CURSOR_VERSION && isUuid(parsed.after)) return parsed.after;
+    // Keys are uuids or short composite strings; control characters never occur in them.
+    if (parsed.v === CURSOR_VERSION && typeof parsed.after === 'string' && parsed.after.length > 0 && !/\p{Cc}/u.test(parsed.after)) {
+      return parsed.after;
+    }
   } catch {
     // fall through to the error below
   }
@@ -48,6 +49,15 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
  * Builds a page from rows fetched with `limit + 1`: the extra row only tells
  * whether another page exists; it is not returned.
  */
+/**
+ * A forged cursor that decodes but holds a value of the wrong type for the key
+ * (e.g. not a uuid) fails in PostgreSQL; the caller must hear CURSOR_INVALID, not 500.
+ */
+export function isBadKeyValue(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '22P02' || code === '22007' || code === '22008' || code === '22003';
+}
+
 export function toPage<T>(rows: T[], page: PageRequest, keyOf: (row: T) => string): Page<T> {
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
