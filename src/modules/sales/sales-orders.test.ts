@@ -501,3 +501,23 @@ describe('backorders released when stock arrives', () => {
     expect(response.statusCode).toBe(403);
   });
 });
+
+describe('OpenAPI', () => {
+  it('publishes the sales routes and the stock-adjustment route with their schemas', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/sales-orders',
+        '/v1/sales-orders/{orderId}',
+        '/v1/sales-orders/{orderId}/revisions',
+        '/v1/sales-orders/{orderId}/confirm',
+        '/v1/sales-orders/{orderId}/release-hold',
+        '/v1/sales-orders/{orderId}/allocate',
+        '/v1/sales-orders/{orderId}/cancel',
+        '/v1/stock-adjustments',
+      ]),
+    );
+    expect(document.components.schemas).toHaveProperty('SalesOrder');
+    expect(document.paths['/v1/sales-orders/{orderId}/release-hold'].post['x-permission']).toBe('sales:release_hold');
+  });
+});
