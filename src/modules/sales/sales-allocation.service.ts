@@ -219,7 +219,7 @@ export async function releaseBackorders(
   return { allocated };
 }
 
-async function findBackorderedOrderIds(tx: Tx, ctx: OperationContext, itemId: string): Promise<string[]> {
+export async function findBackorderedOrderIds(tx: Tx, ctx: OperationContext, itemId: string): Promise<string[]> {
   const rows = await tx
     .selectFrom('sales_order_lines as l')
     .innerJoin('sales_orders as o', (join) => join.onRef('o.tenant_id', '=', 'l.tenant_id').onRef('o.order_id', '=', 'l.order_id'))

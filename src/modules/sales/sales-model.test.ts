@@ -348,12 +348,15 @@ class CancelOrder extends OrderCommand {
     const response = await request(world, 'POST', `/v1/sales-orders/${order.orderId}/cancel`, {});
     expect(response.statusCode, response.body).toBe(200);
     model.stats.succeeded++;
+    const freed = [...new Set(order.lines.filter((line) => sumAllocated(line) > 0).map((line) => line.itemId))].sort();
     for (const line of order.lines) {
       line.allocated = new Map();
       line.backordered = 0;
       line.cancelled = line.qty;
     }
     order.status = 'cancelled';
+    // The stock it gave back goes to other orders' backorders, item by item in key order.
+    for (const itemId of freed) modelRelease(model, itemId);
     await assertAgrees(model);
   }
   override toString = () => `cancel(#${this.pick})`;

@@ -9,9 +9,10 @@ import { SALES_ORDER_LINES_MAX } from '../../platform/limits.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
 import { getCustomerOrThrow } from '../partners/index.ts';
 import { releaseReservations } from '../inventory/index.ts';
+import { findBackorderedOrderIds, releaseBackorders } from './sales-allocation.service.ts';
 import { canApply, TRANSITIONS, type OrderStatus } from './rules/order-status.rules.ts';
 import { lineColumns, resolveAndPriceLines, shipToForOrderOrThrow, type OrderLineInput } from './sales-lines.service.ts';
-import { findOrderRow, loadLines, loadOrder, lockOrderHeaderOrThrow, toHeader, type SalesOrder, type SalesOrderHeader } from './sales-orders.queries.ts';
+import { findOrderRow, loadLines, loadOrder, lockOrderHeaderOrThrow, lockOrderHeaders, toHeader, type SalesOrder, type SalesOrderHeader } from './sales-orders.queries.ts';
 
 /**
  * Sales orders: capture (draft), read, list and cancel. Confirmation, credit and
@@ -123,10 +124,21 @@ export async function listSalesOrders(tx: Tx, ctx: OperationContext, page: PageR
 
 /**
  * Cancels an order that has not reached the warehouse: its reservations are
- * released (ATP rises at commit), every open quantity becomes cancelled. Cancelling
- * a cancelled order changes nothing. Picking or later → SALES_ORDER_NOT_CANCELLABLE.
+ * released, every open quantity becomes cancelled, and the stock it gave back goes
+ * to other orders' backorders, oldest first (DOMAIN "Backorder"), in the same
+ * transaction. Cancelling a cancelled order changes nothing. Picking or later →
+ * SALES_ORDER_NOT_CANCELLABLE.
+ *
+ * Lock order (DESIGN §2a): the headers of this order AND of the backordered orders
+ * that may take its stock are locked together, in id order, before any balance —
+ * so the candidates are looked up first, without locks.
  */
 export async function cancelSalesOrder(tx: Tx, ctx: OperationContext, input: { orderId: string; reason?: string }): Promise<SalesOrder> {
+  const peek = await findOrderRow(tx, ctx, input.orderId);
+  if (!peek) throw new AppError('SALES_ORDER_NOT_FOUND', `no sales order ${input.orderId}`);
+  const itemIds = [...new Set((await loadLines(tx, ctx, peek.order_id)).map((line) => line.item_id))].sort();
+  const candidateIds = peek.status === 'cancelled' ? [] : (await Promise.all(itemIds.map((itemId) => findBackorderedOrderIds(tx, ctx, itemId)))).flat();
+  await lockOrderHeaders(tx, ctx, [peek.order_id, ...candidateIds]);
   const header = await lockOrderHeaderOrThrow(tx, ctx, input.orderId);
   if (header.status === 'cancelled') return loadOrder(tx, ctx, header);
   if (!canApply('cancel', header.status)) {
@@ -159,6 +171,8 @@ export async function cancelSalesOrder(tx: Tx, ctx: OperationContext, input: { o
     aggregateId: header.order_id,
     payload: { orderId: header.order_id, orderNumber: header.order_number, previousStatus: header.status, reason: input.reason ?? null, released },
   });
+  // Items in key order, so that every cancellation hands stock on in the same order.
+  for (const itemId of [...new Set(released.map((r) => r.itemId))].sort()) await releaseBackorders(tx, ctx, { itemId });
   return after;
 }
 

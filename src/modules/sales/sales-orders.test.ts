@@ -437,6 +437,22 @@ describe('cancelling', () => {
     expect((await act(order.orderId, 'cancel')).statusCode).toBe(200);
   });
 
+  it('hands the stock it frees to other orders\' backorders, oldest first, in the same transaction', async () => {
+    const item = await addItem(admin(), tenant.tenantId, priceListId, { sku: 'CXL-BO', priceEa: '1.00' });
+    await adjust(item.itemId, main, '6');
+    const holder = await createOk(await customer(), [{ itemId: item.itemId, qty: '6' }]);
+    const waitingOld = await createOk(await customer(), [{ itemId: item.itemId, qty: '4' }]);
+    const waitingNew = await createOk(await customer(), [{ itemId: item.itemId, qty: '4' }]);
+    await confirmOk(holder.orderId);
+    expect((await confirmOk(waitingNew.orderId)).status).toBe('backordered');
+    expect((await confirmOk(waitingOld.orderId)).status).toBe('backordered');
+    expect((await act(holder.orderId, 'cancel')).statusCode).toBe(200);
+    expect((await get(waitingOld.orderId)).json()).toMatchObject({ status: 'allocated' });
+    expect((await get(waitingNew.orderId)).json().lines[0]).toMatchObject({ qtyAllocated: '2', qtyBackordered: '2' });
+    expect(await events(waitingOld.orderId)).toContain('backorder.released');
+    expect((await balanceOf(admin(), tenant.tenantId, item.itemId, main)).reserved).toBe('6');
+  });
+
   it('refuses to cancel a shipped order with SALES_ORDER_NOT_CANCELLABLE', async () => {
     const c = await customer();
     const order = await createOk(c, [{ sku: 'NUT-M8', qty: '1' }]);
