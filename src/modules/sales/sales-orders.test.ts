@@ -1,113 +1,33 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../../../test/support/database.ts';
-import { bearer, createTestKey, createTestTenant, type TestTenant } from '../../../test/support/tenants.ts';
-import { buildApp } from '../../app.ts';
-import { fixedClock } from '../../platform/context.ts';
+/** Sales orders over HTTP: capture, credit, holds, revisions, cancellation, bad input. */
+import { describe, expect, it } from 'vitest';
+import { bearer, createTestKey, createTestTenant } from '../../../test/support/tenants.ts';
+import { addCustomerPartNumber, addItem, addOpenItem, balanceOf, writtenCounts, type CustomerFixture } from './sales.fixtures.ts';
 import {
-  addCustomer,
-  addCustomerPartNumber,
-  addItem,
-  addOpenItem,
-  addWarehouse,
-  balanceOf,
-  seedTaxAndPriceList,
-  writtenCounts,
-  type CustomerFixture,
-  type CustomerOptions,
-  type ItemFixture,
-} from './sales.fixtures.ts';
+  act,
+  adjust,
+  admin,
+  app,
+  audits,
+  auth,
+  bolt,
+  confirmOk,
+  create,
+  createOk,
+  customer,
+  events,
+  get,
+  main,
+  nut,
+  priceListId,
+  revise,
+  tenant,
+  testDb,
+  TODAY,
+  useSalesApi,
+  washer,
+} from './sales-api.fixtures.ts';
 
-const testDb = useTestDatabase();
-const clock = fixedClock('2026-12-03T17:00:00Z');
-const TODAY = '2026-12-03';
-let app: FastifyInstance;
-let tenant: TestTenant;
-let priceListId: string;
-let main: string;
-let east: string;
-let west: string;
-let bolt: ItemFixture;
-let nut: ItemFixture;
-let washer: ItemFixture;
-
-const admin = () => testDb().admin;
-const auth = () => bearer(tenant.adminKey);
-
-beforeAll(async () => {
-  app = await buildApp({ db: testDb().db, clock });
-  tenant = await createTestTenant(testDb().db);
-  ({ priceListId } = await seedTaxAndPriceList(admin(), tenant.tenantId));
-  main = await addWarehouse(admin(), tenant.tenantId, 'MAIN', 10);
-  east = await addWarehouse(admin(), tenant.tenantId, 'EAST', 20);
-  west = await addWarehouse(admin(), tenant.tenantId, 'WEST', 30);
-  bolt = await addItem(admin(), tenant.tenantId, priceListId, { sku: 'BOLT-M8', priceEa: '1.25', gtin: '4006381333931' });
-  nut = await addItem(admin(), tenant.tenantId, priceListId, { sku: 'NUT-M8', priceEa: '0.10' });
-  washer = await addItem(admin(), tenant.tenantId, priceListId, { sku: 'WASHER-M8', priceEa: '0.05' });
-});
-afterAll(async () => {
-  await app?.close();
-});
-
-async function customer(options: CustomerOptions = {}): Promise<CustomerFixture> {
-  return addCustomer(admin(), tenant.tenantId, { defaultWarehouseId: main, ...options });
-}
-
-async function adjust(itemId: string, warehouseId: string, qty: string, key = tenant.adminKey) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/stock-adjustments',
-    headers: bearer(key),
-    payload: { itemId, warehouseId, qty, ...(Number(qty) > 0 ? { unitCost: '0.50' } : {}), reason: 'test stock' },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
-
-async function create(c: CustomerFixture, lines: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
-  return app.inject({ method: 'POST', url: '/v1/sales-orders', headers: auth(), payload: { customerId: c.customerId, shipToId: c.shipToId, lines, ...extra } });
-}
-
-async function createOk(c: CustomerFixture, lines: Array<Record<string, unknown>>) {
-  const response = await create(c, lines);
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
-
-async function act(orderId: string, action: 'confirm' | 'allocate' | 'cancel' | 'release-hold', key = tenant.adminKey) {
-  return app.inject({ method: 'POST', url: `/v1/sales-orders/${orderId}/${action}`, headers: bearer(key), payload: {} });
-}
-
-async function confirmOk(orderId: string) {
-  const response = await act(orderId, 'confirm');
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json();
-}
-
-async function get(orderId: string) {
-  const response = await app.inject({ method: 'GET', url: `/v1/sales-orders/${orderId}`, headers: auth() });
-  expect(response.statusCode, response.body).toBe(200);
-  return response;
-}
-
-async function revise(orderId: string, revision: number | undefined, body: Record<string, unknown>) {
-  return app.inject({
-    method: 'POST',
-    url: `/v1/sales-orders/${orderId}/revisions`,
-    headers: { ...auth(), ...(revision !== undefined ? { 'if-match': `"${revision}"` } : {}) },
-    payload: body,
-  });
-}
-
-async function events(orderId: string): Promise<string[]> {
-  const { rows } = await admin().query(`select event_type from outbox_events where aggregate_id = $1 order by event_id`, [orderId]);
-  return rows.map((row) => row.event_type);
-}
-
-async function audits(orderId: string): Promise<Array<{ action: string; actor_id: string; changes: Record<string, { old: unknown; new: unknown }> }>> {
-  const { rows } = await admin().query(`select action, actor_id, changes from audit_log where entity_id = $1 order by audit_id`, [orderId]);
-  return rows;
-}
+useSalesApi();
 
 describe('creating an order', () => {
   it('resolves items by sku, gtin, id and customer part number, converts units, prices and taxes each line, and totals the lines as shown', async () => {
@@ -302,44 +222,6 @@ describe('releasing a credit hold', () => {
   });
 });
 
-describe('allocation policies (tables of cases, on the database)', () => {
-  // Stock: BOLT 4 in MAIN (the default), 10 in EAST, 3 in WEST. A fresh item per case keeps cases independent.
-  it.each([
-    { name: 'partial allowed, remainder backordered, split allowed: takes what it can in preference order, backorders the rest', policy: { allowPartialShipment: true, remainderPolicy: 'backorder', allowSplitWarehouses: true }, qty: '20', reserved: { MAIN: '4', EAST: '10', WEST: '3' }, backordered: '3', cancelled: '0', status: 'partially_allocated' },
-    { name: 'partial allowed, remainder cancelled: cancels what it cannot reserve', policy: { allowPartialShipment: true, remainderPolicy: 'cancel', allowSplitWarehouses: true }, qty: '20', reserved: { MAIN: '4', EAST: '10', WEST: '3' }, backordered: '0', cancelled: '3', status: 'allocated' },
-    { name: 'partial refused (ship complete), remainder backordered: reserves nothing and backorders it all', policy: { allowPartialShipment: false, remainderPolicy: 'backorder', allowSplitWarehouses: true }, qty: '20', reserved: {}, backordered: '20', cancelled: '0', status: 'backordered' },
-    { name: 'partial refused, remainder cancelled: fill or kill cancels the order', policy: { allowPartialShipment: false, remainderPolicy: 'cancel', allowSplitWarehouses: true }, qty: '20', reserved: {}, backordered: '0', cancelled: '20', status: 'cancelled' },
-    { name: 'split refused: ships from the one warehouse that can fill it, not the default', policy: { allowPartialShipment: true, remainderPolicy: 'backorder', allowSplitWarehouses: false }, qty: '8', reserved: { EAST: '8' }, backordered: '0', cancelled: '0', status: 'allocated' },
-    { name: 'split refused and nobody can fill: the warehouse that reserves most, the rest backordered', policy: { allowPartialShipment: true, remainderPolicy: 'backorder', allowSplitWarehouses: false }, qty: '12', reserved: { EAST: '10' }, backordered: '2', cancelled: '0', status: 'partially_allocated' },
-    { name: 'split allowed but the default can fill: all from the default', policy: { allowPartialShipment: true, remainderPolicy: 'backorder', allowSplitWarehouses: true }, qty: '4', reserved: { MAIN: '4' }, backordered: '0', cancelled: '0', status: 'allocated' },
-    { name: 'ship complete across warehouses when split is allowed and together they can fill it', policy: { allowPartialShipment: false, remainderPolicy: 'backorder', allowSplitWarehouses: true }, qty: '17', reserved: { MAIN: '4', EAST: '10', WEST: '3' }, backordered: '0', cancelled: '0', status: 'allocated' },
-  ] as const)('$name', async ({ policy, qty, reserved, backordered, cancelled, status }) => {
-    const item = await addItem(admin(), tenant.tenantId, priceListId, { sku: `P-${Math.random().toString(36).slice(2, 10)}`, priceEa: '1.00' });
-    await adjust(item.itemId, main, '4');
-    await adjust(item.itemId, east, '10');
-    await adjust(item.itemId, west, '3');
-    const c = await customer({ ...policy });
-    const order = await createOk(c, [{ itemId: item.itemId, qty }]);
-    const confirmed = await confirmOk(order.orderId);
-    const names: Record<string, string> = { [main]: 'MAIN', [east]: 'EAST', [west]: 'WEST' };
-    expect(Object.fromEntries(confirmed.lines[0].reservations.map((r: { warehouseId: string; qty: string }) => [names[r.warehouseId], r.qty]))).toEqual(reserved);
-    expect(confirmed.lines[0]).toMatchObject({ qtyBackordered: backordered, qtyCancelled: cancelled });
-    expect(confirmed.status).toBe(status);
-    for (const [warehouseId, name] of Object.entries(names)) {
-      expect((await balanceOf(admin(), tenant.tenantId, item.itemId, warehouseId)).reserved).toBe((reserved as Record<string, string>)[name] ?? '0');
-    }
-  });
-
-  it('prefers the ship-to\'s default warehouse over the customer\'s', async () => {
-    const item = await addItem(admin(), tenant.tenantId, priceListId, { sku: 'SHIPTO-PREF', priceEa: '1.00' });
-    await adjust(item.itemId, main, '5');
-    await adjust(item.itemId, west, '5');
-    const c = await customer({ shipToWarehouseId: west });
-    const order = await createOk(c, [{ itemId: item.itemId, qty: '2' }]);
-    expect((await confirmOk(order.orderId)).lines[0].reservations).toEqual([{ warehouseId: west, qty: '2' }]);
-  });
-});
-
 describe('revisions', () => {
   it('needs If-Match: 428 without it, 412 when stale, and nothing is written', async () => {
     const c = await customer();
@@ -460,61 +342,6 @@ describe('cancelling', () => {
     const response = await act(order.orderId, 'cancel');
     expect(response.statusCode).toBe(409);
     expect(response.json().code).toBe('SALES_ORDER_NOT_CANCELLABLE');
-  });
-});
-
-describe('backorders released when stock arrives', () => {
-  it('allocates backorders oldest order first through POST /v1/stock-adjustments, in the same transaction', async () => {
-    const item = await addItem(admin(), tenant.tenantId, priceListId, { sku: 'BO-1', priceEa: '1.00' });
-    const c1 = await customer();
-    const c2 = await customer();
-    const older = await createOk(c1, [{ itemId: item.itemId, qty: '5' }]);
-    const younger = await createOk(c2, [{ itemId: item.itemId, qty: '5' }]);
-    // Confirm the younger first: age is the order, not the confirmation.
-    expect((await confirmOk(younger.orderId)).status).toBe('backordered');
-    expect((await confirmOk(older.orderId)).status).toBe('backordered');
-
-    const arrival = await adjust(item.itemId, east, '7');
-    expect(arrival.backordersReleased).toEqual([
-      { orderId: older.orderId, lineId: older.lines[0].lineId, qty: '5' },
-      { orderId: younger.orderId, lineId: younger.lines[0].lineId, qty: '2' },
-    ]);
-    expect((await get(older.orderId)).json()).toMatchObject({ status: 'allocated' });
-    const y = (await get(younger.orderId)).json();
-    expect(y.status).toBe('partially_allocated');
-    expect(y.lines[0]).toMatchObject({ qtyAllocated: '2', qtyBackordered: '3' });
-    expect((await balanceOf(admin(), tenant.tenantId, item.itemId, east)).reserved).toBe('7');
-    expect(await events(older.orderId)).toContain('backorder.released');
-
-    // A second arrival tops up the partially allocated order: it keeps what it held and gains the rest.
-    const topUp = await adjust(item.itemId, main, '3');
-    expect(topUp.backordersReleased).toEqual([{ orderId: younger.orderId, lineId: younger.lines[0].lineId, qty: '3' }]);
-    const full = (await get(younger.orderId)).json();
-    expect(full.status).toBe('allocated');
-    expect(full.lines[0]).toMatchObject({ qtyAllocated: '5', qtyBackordered: '0' });
-    expect(full.lines[0].reservations).toEqual(expect.arrayContaining([{ warehouseId: east, qty: '2' }, { warehouseId: main, qty: '3' }]));
-
-    // Stock taken out is never taken from reservations.
-    const takeOut = await app.inject({ method: 'POST', url: '/v1/stock-adjustments', headers: auth(), payload: { itemId: item.itemId, warehouseId: east, qty: '-1', reason: 'damaged' } });
-    expect(takeOut.statusCode).toBe(409);
-  });
-
-  it('gives a ship-complete backorder nothing until the whole order can be filled', async () => {
-    const item = await addItem(admin(), tenant.tenantId, priceListId, { sku: 'BO-SC', priceEa: '1.00' });
-    const c = await customer({ allowPartialShipment: false });
-    const order = await createOk(c, [{ itemId: item.itemId, qty: '5' }, { sku: 'WASHER-M8', qty: '1' }]);
-    await adjust(washer.itemId, main, '1');
-    expect((await confirmOk(order.orderId)).status).toBe('backordered');
-    expect((await adjust(item.itemId, main, '4')).backordersReleased).toEqual([]);
-    const released = await adjust(item.itemId, main, '1');
-    expect(released.backordersReleased.map((r: { qty: string }) => r.qty).sort()).toEqual(['1', '5']);
-    expect((await get(order.orderId)).json().status).toBe('allocated');
-  });
-
-  it('needs inventory:adjust for a stock adjustment', async () => {
-    const key = await createTestKey(testDb().db, tenant.tenantId, ['sales:write']);
-    const response = await app.inject({ method: 'POST', url: '/v1/stock-adjustments', headers: bearer(key), payload: { itemId: nut.itemId, warehouseId: main, qty: '1', unitCost: '1', reason: 'x' } });
-    expect(response.statusCode).toBe(403);
   });
 });
 
