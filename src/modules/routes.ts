@@ -4,6 +4,15 @@ import { catalogRoutes } from './catalog/index.ts';
 import { inventoryRoutes } from './inventory/index.ts';
 import { partnersRoutes } from './partners/index.ts';
 import { pricingRoutes } from './pricing/index.ts';
+import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
 
 /** Every module's routes, declared with defineRoute; buildApp registers them. */
-export const moduleRoutes: RouteSpec[] = [...apiKeyRoutes, ...catalogRoutes, ...partnersRoutes, ...pricingRoutes, ...inventoryRoutes];
+export const moduleRoutes: RouteSpec[] = [
+  ...apiKeyRoutes,
+  ...catalogRoutes,
+  ...partnersRoutes,
+  ...pricingRoutes,
+  ...inventoryRoutes,
+  ...salesOrderRoutes,
+  ...stockArrivalRoutes,
+];

@@ -36,6 +36,15 @@ export const ERROR_CATALOGUE = {
   API_KEY_NOT_FOUND: { status: 404, title: 'No such API key' },
   PERMISSION_UNKNOWN: { status: 400, title: 'Unknown permission' },
   ENCRYPTION_FAILED: { status: 500, title: 'A sealed field could not be opened' },
+  // Sales orders (src/modules/sales)
+  SALES_ORDER_NOT_FOUND: { status: 404, title: 'No such sales order' },
+  SALES_ORDER_NOT_CONFIRMABLE: { status: 409, title: 'Only a draft sales order can be confirmed' },
+  SALES_ORDER_NOT_CANCELLABLE: { status: 409, title: 'The sales order can no longer be cancelled' },
+  SALES_ORDER_NOT_REVISABLE: { status: 409, title: 'The sales order can no longer be revised' },
+  SALES_ORDER_NOT_ALLOCATABLE: { status: 409, title: 'Only a confirmed sales order can be allocated' },
+  SALES_ORDER_NOT_ON_HOLD: { status: 409, title: 'The sales order is not on credit hold' },
+  SALES_ORDER_LINE_NOT_FOUND: { status: 422, title: 'The sales order has no such open line' },
+  ORDER_ITEM_NOT_FOUND: { status: 422, title: 'An order line names an item that does not exist' },
   // Inventory (src/modules/inventory)
   ITEM_NOT_FOUND: { status: 404, title: 'No such item' },
   WAREHOUSE_NOT_FOUND: { status: 404, title: 'No such warehouse' },
@@ -84,6 +93,9 @@ export const ERROR_CATALOGUE = {
   PRICE_VALIDITY_INVALID: { status: 400, title: 'The validity dates are not valid' },
   // Demo data (src/modules/demo)
   DEMO_EXISTS: { status: 409, title: 'The demo tenant already exists' },
+  // File store
+  FILE_NOT_FOUND: { status: 404, title: 'No such file' },
+  FILE_CORRUPT: { status: 500, title: 'A stored file does not match its address' },
   // Service state
   NOT_READY: { status: 503, title: 'The service is not ready' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },

@@ -52,6 +52,11 @@ export const OUTBOX_LAST_ERROR_MAX_LENGTH = 2_000;
 /** Tries to record a delivery's result when the database connection fails. */
 export const OUTBOX_RECORD_RETRY_MAX = 5;
 
+// Sales (src/modules/sales)
+/** Lines of one sales order (create and revise). */
+export const SALES_ORDER_LINES_MAX = 500;
+/** Backordered orders one stock arrival serves, oldest first; the rest wait for the next arrival or an explicit allocate. */
+export const BACKORDER_RELEASE_ORDERS_MAX = 200;
 // Inventory (src/modules/inventory)
 /** Stock balances one lockStockBalances call may lock: an order's lines × candidate warehouses. */
 export const STOCK_LOCK_KEYS_MAX = 1_000;
@@ -65,3 +70,5 @@ export const TAX_EXEMPTIONS_PER_CUSTOMER_MAX = 500;
 // Pricing (src/modules/pricing)
 /** Lines one POST /v1/price-quotes may price: a large order, not a catalogue dump. */
 export const PRICE_QUOTE_LINES_MAX = 500;
+/** Largest object the content-addressed file store accepts (EDI files, PDFs). */
+export const FILE_STORE_OBJECT_MAX_BYTES = 256 * 1024 * 1024;
