@@ -153,6 +153,24 @@ describe('qm seed-demo', () => {
     expect(church.taxMinor).toBeGreaterThan(0);
   });
 
+  it('takes an order at once: allocated from stock, backordered when out of stock, held when past due', async () => {
+    const order = async (code: string, lines: Array<{ sku: string; unit: string; qty: string }>) => {
+      const customer = (await get(`/v1/customers?search=${code}`)).data[0];
+      const shipTo = (await get(`/v1/customers/${customer.customerId}/ship-tos`)).data[0];
+      const created = await app.inject({ method: 'POST', url: '/v1/sales-orders', headers: bearer(seeded.adminKey), payload: { customerId: customer.customerId, shipToId: shipTo.shipToId, lines } });
+      expect(created.statusCode, created.body).toBe(201);
+      const confirmed = await app.inject({ method: 'POST', url: `/v1/sales-orders/${created.json().orderId}/confirm`, headers: bearer(seeded.adminKey) });
+      expect(confirmed.statusCode, confirmed.body).toBe(200);
+      return confirmed.json();
+    };
+    // C1001 takes partial shipments and backorders the rest.
+    const mixed = await order('C1001', [{ sku: 'JAN-BW-1001', unit: 'EA', qty: '2' }, { sku: seeded.examples.backorderedSku, unit: 'EA', qty: '1' }]);
+    expect(mixed.status).toBe('partially_allocated');
+    // C1005 has an invoice past due beyond its tolerance.
+    const held = await order('C1005', [{ sku: 'JAN-BW-1001', unit: 'EA', qty: '1' }]);
+    expect([held.status, held.holdReasons]).toEqual(['on_hold', ['past_due']]);
+  });
+
   it('refuses a second seed with DEMO_EXISTS and changes nothing', async () => {
     const before = await count('select count(*)::int as n from items where tenant_id = $1');
     const tenantsBefore = (await testDb().admin.query('select count(*)::int as n from tenants')).rows[0].n;
