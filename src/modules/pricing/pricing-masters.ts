@@ -1,3 +1,4 @@
+import { memoInTransaction } from '../../platform/db/index.ts';
 import type { OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -31,8 +32,10 @@ export interface PricingItem {
 }
 
 export async function functionalCurrency(tx: Tx, ctx: OperationContext): Promise<string> {
-  const tenant = await tx.selectFrom('tenants').select('functional_currency').where('tenant_id', '=', ctx.tenantId).executeTakeFirstOrThrow();
-  return tenant.functional_currency;
+  return memoInTransaction(tx, `functional-currency:${ctx.tenantId}`, async () => {
+    const tenant = await tx.selectFrom('tenants').select('functional_currency').where('tenant_id', '=', ctx.tenantId).executeTakeFirstOrThrow();
+    return tenant.functional_currency;
+  });
 }
 
 /** Refuses a currency other than the tenant's functional currency (DESIGN §2b: one currency per tenant for now). */
