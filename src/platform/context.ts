@@ -56,8 +56,16 @@ export function hasPermission(ctx: Pick<OperationContext, 'permissions'>, permis
  * The calendar date (YYYY-MM-DD) of an instant in an IANA time zone. At 23:30 on
  * 31 March in New York it is already 1 April in UTC; the business date is 31 March.
  */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function businessDate(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  // Building an Intl formatter is expensive; there are few zones, so keep one per zone.
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

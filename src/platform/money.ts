@@ -17,10 +17,15 @@ export type Dec = Decimal;
 const QUANTITY_PATTERN = /^-?\d{1,12}(\.\d{1,6})?$/;
 
 /** ISO 4217 minor units, from the platform's currency data (USD 2, JPY 0, KWD 3). */
+const minorUnitsCache = new Map<string, number>();
+
 export function minorUnitsOf(currency: string): number {
+  const cached = minorUnitsCache.get(currency);
+  if (cached !== undefined) return cached;
   if (!/^[A-Z]{3}$/.test(currency)) throw new AppError('CURRENCY_INVALID', `${currency} is not an ISO 4217 code`);
   const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
   invariant(digits !== undefined && digits >= 0 && digits <= 4, `minor units of ${currency}`);
+  minorUnitsCache.set(currency, digits);
   return digits;
 }
 

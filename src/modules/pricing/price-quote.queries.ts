@@ -1,3 +1,4 @@
+import { memoInTransaction } from '../../platform/db/index.ts';
 import type { OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { isAppError } from '../../platform/errors.ts';
@@ -22,6 +23,7 @@ export interface PriceCandidateRows {
 }
 
 export async function loadPriceCandidates(tx: Tx, ctx: OperationContext, customer: PricingCustomer, item: PricingItem): Promise<PriceCandidateRows> {
+  const listsKey = `price-lists:${ctx.tenantId}:${customer.priceListId ?? 'base'}`;
   const [contracts, lists, entries, matrixDiscounts] = await Promise.all([
     tx
       .selectFrom('contract_prices')
@@ -31,12 +33,14 @@ export async function loadPriceCandidates(tx: Tx, ctx: OperationContext, custome
       .where('item_id', '=', item.itemId)
       .orderBy('contract_price_id')
       .execute(),
-    tx
-      .selectFrom('price_lists')
-      .selectAll()
-      .where('tenant_id', '=', ctx.tenantId)
-      .where((eb) => (customer.priceListId ? eb.or([eb('is_base', '=', true), eb('price_list_id', '=', customer.priceListId)]) : eb('is_base', '=', true)))
-      .execute(),
+    memoInTransaction(tx, listsKey, () =>
+      tx
+        .selectFrom('price_lists')
+        .selectAll()
+        .where('tenant_id', '=', ctx.tenantId)
+        .where((eb) => (customer.priceListId ? eb.or([eb('is_base', '=', true), eb('price_list_id', '=', customer.priceListId)]) : eb('is_base', '=', true)))
+        .execute(),
+    ),
     tx
       .selectFrom('price_list_entries as e')
       .innerJoin('price_lists as l', (join) => join.onRef('l.tenant_id', '=', 'e.tenant_id').onRef('l.price_list_id', '=', 'e.price_list_id'))
@@ -115,6 +119,15 @@ async function loadMatrixDiscounts(tx: Tx, ctx: OperationContext, tier: string |
  * partners, which owns them; validity on the date is the pure rule's decision.
  */
 export async function loadTaxData(
+  tx: Tx,
+  ctx: OperationContext,
+  jurisdictionCode: string,
+  customerId: string,
+): Promise<{ jurisdiction: TaxJurisdictionData | null; exemptions: TaxExemptionCertificate[] }> {
+  return memoInTransaction(tx, `tax:${ctx.tenantId}:${jurisdictionCode}:${customerId}`, () => readTaxData(tx, ctx, jurisdictionCode, customerId));
+}
+
+async function readTaxData(
   tx: Tx,
   ctx: OperationContext,
   jurisdictionCode: string,

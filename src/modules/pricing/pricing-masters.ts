@@ -1,3 +1,4 @@
+import { memoInTransaction } from '../../platform/db/index.ts';
 import type { OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -32,7 +33,7 @@ export interface PricingItem {
 }
 
 export async function functionalCurrency(tx: Tx, ctx: OperationContext): Promise<string> {
-  return (await getTenantOrThrow(tx, ctx.tenantId)).functionalCurrency;
+  return memoInTransaction(tx, `functional-currency:${ctx.tenantId}`, async () => (await getTenantOrThrow(tx, ctx.tenantId)).functionalCurrency);
 }
 
 /** Refuses a currency other than the tenant's functional currency (DESIGN §2b: one currency per tenant for now). */

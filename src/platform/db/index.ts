@@ -6,3 +6,4 @@ export type { DatabaseTarget } from './connect.ts';
 export { openEmbeddedServer, EmbeddedServerError, SERVER_FILE } from './embedded-server.ts';
 export type { EmbeddedServer } from './embedded-server.ts';
 export type { DB } from './schema.ts';
+export { memoInTransaction } from './transaction-memo.ts';
