@@ -1,17 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { defineListRoute, defineRoute, type RouteSpec } from '../../platform/http/define-route.ts';
-import { etagFor, expectedRevision } from '../../platform/http/revision.ts';
+import { expectedRevision, withEtag } from '../../platform/http/revision.ts';
 import { ChangeUnitBody, CreateItemBody, ItemListQuery, ItemParams, ItemSchema, ItemUnitParams, ItemUnitSchema, UpdateItemBody } from './catalog.schema.ts';
 import { addItemUnit, changeItemUnitFactor } from './item-units.service.ts';
-import type { Item } from './items.queries.ts';
 import { createItem, getItemOrThrow, listItems, setItemActive, updateItem } from './items.service.ts';
 
 const ItemRef = Type.Ref(ItemSchema);
-
-/** Every single-item response carries the item's revision as its ETag, for the next If-Match. */
-function withEtag(item: Item) {
-  return { body: item, headers: { etag: etagFor(item.revision) } };
-}
 
 export const itemRoutes: RouteSpec[] = [
   defineListRoute({

@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { ITEM_UNITS_MAX } from '../../platform/limits.ts';
 import { Dec, decimalString, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
-import { containsPattern, isUniqueViolation, selectItems, toItem, withUnits, type Item, type ItemUnit } from './items.queries.ts';
+import { containsPattern, isUniqueViolation, selectItems, withUnits, type Item, type ItemUnit } from './items.queries.ts';
 import { gtinProblem, gtinVariants } from './rules/gtin.ts';
 
 /**

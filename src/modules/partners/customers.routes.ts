@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineListRoute, defineRoute, type RouteSpec } from '../../platform/http/define-route.ts';
-import { etagFor, expectedRevision } from '../../platform/http/revision.ts';
-import { createCustomer, getCustomerOrThrow, listCustomers, setCustomerActive, updateCustomer, type Customer } from './customers.service.ts';
+import { expectedRevision, withEtag } from '../../platform/http/revision.ts';
+import { createCustomer, getCustomerOrThrow, listCustomers, setCustomerActive, updateCustomer } from './customers.service.ts';
 import {
   CreateCustomerBody,
   CreateShipToBody,
@@ -22,10 +22,6 @@ import { createTaxExemption, listTaxExemptions } from './tax-exemptions.service.
 
 const CustomerRef = Type.Ref(CustomerSchema);
 const ShipToRef = Type.Ref(ShipToSchema);
-
-function withEtag(customer: Customer) {
-  return { body: customer, headers: { etag: etagFor(customer.revision) } };
-}
 
 export const customerRoutes: RouteSpec[] = [
   defineListRoute({

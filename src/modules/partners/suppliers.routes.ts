@@ -1,14 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { defineListRoute, defineRoute, type RouteSpec } from '../../platform/http/define-route.ts';
-import { etagFor, expectedRevision } from '../../platform/http/revision.ts';
+import { expectedRevision, withEtag } from '../../platform/http/revision.ts';
 import { CreateSupplierBody, SupplierListQuery, SupplierParams, SupplierSchema, UpdateSupplierBody } from './partners.schema.ts';
-import { createSupplier, getSupplierOrThrow, listSuppliers, setSupplierActive, updateSupplier, type Supplier } from './suppliers.service.ts';
+import { createSupplier, getSupplierOrThrow, listSuppliers, setSupplierActive, updateSupplier } from './suppliers.service.ts';
 
 const SupplierRef = Type.Ref(SupplierSchema);
-
-function withEtag(supplier: Supplier) {
-  return { body: supplier, headers: { etag: etagFor(supplier.revision) } };
-}
 
 export const supplierRoutes: RouteSpec[] = [
   defineListRoute({

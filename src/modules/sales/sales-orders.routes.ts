@@ -1,10 +1,9 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { defineListRoute, defineRoute, type RouteSpec } from '../../platform/http/define-route.ts';
-import { etagFor, expectedRevision } from '../../platform/http/revision.ts';
+import { expectedRevision, withEtag } from '../../platform/http/revision.ts';
 import { invariant } from '../../platform/errors.ts';
 import { allocateSalesOrder } from './sales-allocation.service.ts';
 import { confirmSalesOrder, releaseSalesOrderHold } from './sales-confirm.service.ts';
-import type { SalesOrder } from './sales-orders.queries.ts';
 import {
   CancelBody,
   CreateSalesOrderBody,
@@ -29,10 +28,6 @@ import { reviseSalesOrder } from './sales-revisions.service.ts';
 export const salesSchemas: TSchema[] = [SalesOrderHeaderSchema, SalesOrderSchema];
 
 const OrderRef = Type.Ref(SalesOrderSchema);
-
-function withEtag(order: SalesOrder) {
-  return { body: order, headers: { etag: etagFor(order.revision) } };
-}
 
 export const salesOrderRoutes: RouteSpec[] = [
   defineRoute({

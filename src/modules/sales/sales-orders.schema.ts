@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BusinessDate, Currency, DecimalString, MoneyMinor, Nullable, PositiveDecimalString, Timestamp, Uuid } from '../../platform/http/common.schema.ts';
+import { BusinessDate, Currency, DecimalString, MoneyMinor, Nullable, Timestamp, Uuid } from '../../platform/http/common.schema.ts';
 import { SALES_ORDER_LINES_MAX } from '../../platform/limits.ts';
 import { ORDER_STATUSES } from './rules/order-status.rules.ts';
 

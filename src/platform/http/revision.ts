@@ -23,3 +23,8 @@ export function assertRevision(current: number, expected: number, what: string):
     throw new AppError('PRECONDITION_FAILED', `${what} is at revision ${current}; you sent If-Match for revision ${expected}. Re-read it and apply your change again`);
   }
 }
+
+/** A single-resource reply carrying the resource's revision as its ETag, for the next If-Match. */
+export function withEtag<T extends { revision: number }>(resource: T): { body: T; headers: { etag: string } } {
+  return { body: resource, headers: { etag: etagFor(resource.revision) } };
+}
