@@ -8,6 +8,7 @@
 export const ERROR_CATALOGUE = {
   // Request shape
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  AMOUNT_OUT_OF_RANGE: { status: 422, title: 'An amount is too large' },
   MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },

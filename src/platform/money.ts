@@ -61,8 +61,16 @@ export function minorFromDb(value: string | number | bigint): number {
   return assertMinor(Number(value));
 }
 
+/**
+ * Amounts beyond ±2^53 minor units (90 trillion dollars) cannot be carried
+ * exactly; they only arise from absurd input (a quantity of a trillion cases),
+ * so they are the caller's error, not ours.
+ */
 export function assertMinor(value: number): number {
-  invariant(Number.isSafeInteger(value), `minor units must be a safe integer, got ${value}`);
+  invariant(Number.isFinite(value), `minor units must be a number, got ${value}`);
+  if (!Number.isSafeInteger(value)) {
+    throw new AppError('AMOUNT_OUT_OF_RANGE', 'the amount is larger than the largest amount Quartermaster can carry exactly');
+  }
   return value;
 }
 

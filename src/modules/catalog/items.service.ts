@@ -71,7 +71,7 @@ export async function createItem(tx: Tx, ctx: OperationContext, input: CreateIte
       .execute();
   } catch (error) {
     // A concurrent create won the race past the checks above.
-    if (isUniqueViolation(error, 'items_tenant_id_sku_key')) throw new AppError('SKU_TAKEN', `another item has SKU ${input.sku}`);
+    if (isUniqueViolation(error, 'items_tenant_id_sku_key') || isUniqueViolation(error, 'items_sku_ci_key')) throw new AppError('SKU_TAKEN', `another item has SKU ${input.sku}`);
     if (isUniqueViolation(error, 'items_gtin_key')) throw new AppError('GTIN_TAKEN', `another item has GTIN ${gtin}`);
     throw error;
   }

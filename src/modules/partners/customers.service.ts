@@ -78,7 +78,7 @@ export async function createCustomer(tx: Tx, ctx: OperationContext, input: Creat
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {
-    if (isUniqueViolation(error, 'customers_tenant_id_code_key')) throw new AppError('CUSTOMER_CODE_TAKEN', `another customer has code ${input.code}`);
+    if (isUniqueViolation(error, 'customers_tenant_id_code_key') || isUniqueViolation(error, 'customers_code_ci_key')) throw new AppError('CUSTOMER_CODE_TAKEN', `another customer has code ${input.code}`);
     throw error;
   }
   const customer = toCustomer(row);

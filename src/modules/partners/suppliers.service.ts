@@ -49,7 +49,7 @@ export async function createSupplier(tx: Tx, ctx: OperationContext, input: Creat
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {
-    if (isUniqueViolation(error, 'suppliers_tenant_id_code_key')) throw new AppError('SUPPLIER_CODE_TAKEN', `another supplier has code ${input.code}`);
+    if (isUniqueViolation(error, 'suppliers_tenant_id_code_key') || isUniqueViolation(error, 'suppliers_code_ci_key')) throw new AppError('SUPPLIER_CODE_TAKEN', `another supplier has code ${input.code}`);
     throw error;
   }
   const supplier = toSupplier(row);

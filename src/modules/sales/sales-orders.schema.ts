@@ -18,7 +18,7 @@ export const OrderLineInputSchema = Type.Object(
   {
     ...LineItemRef,
     unit: Type.Optional(Unit),
-    qty: Type.String({ maxLength: 24, description: 'Quantity in the ordered unit, a positive decimal string' }),
+    qty: Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,6})?$', description: 'Quantity in the ordered unit, a positive decimal string (up to 6 places)' }),
     requestedDate: Type.Optional(Nullable(BusinessDate)),
   },
   { additionalProperties: false, description: 'Names its item by exactly one of itemId, sku, gtin, customerPartNumber' },

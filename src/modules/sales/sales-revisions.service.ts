@@ -69,6 +69,13 @@ export async function reviseSalesOrder(tx: Tx, ctx: OperationContext, input: Rev
         throw new AppError('SALES_ORDER_LINE_NOT_FOUND', `${field}: order ${header.order_number} has no open line ${line.lineId}`, [{ field: `${field}/lineId`, message: 'no such open line' }]);
       }
       if (kept.has(line.lineId)) throw new AppError('VALIDATION_FAILED', `${field}: line ${line.lineId} appears twice`, [{ field: `${field}/lineId`, message: 'duplicate' }]);
+      // An existing line keeps its item; silently ignoring a new one would mislead the caller.
+      const itemReference = (['itemId', 'sku', 'gtin', 'customerPartNumber'] as const).find((key) => (line as unknown as Record<string, unknown>)[key] !== undefined);
+      if (itemReference) {
+        throw new AppError('VALIDATION_FAILED', `${field}: an existing line keeps its item; cancel it (leave it out) and add a new line instead`, [
+          { field: `${field}/${itemReference}`, message: 'cannot change on an existing line' },
+        ]);
+      }
       kept.add(line.lineId);
       const unit = line.unit ?? current.ordered_unit;
       const changed = shipToChanged || unit !== current.ordered_unit || !new Dec(qty).eq(current.ordered_qty);

@@ -34,7 +34,9 @@ export function installJsonParser(app: FastifyInstance): void {
       return;
     }
     if (text.trim() === '') {
-      done(new AppError('MALFORMED_JSON', 'the body is empty but the content type is application/json'), undefined);
+      // An action POST sent with the JSON content type and no body: no body. Routes
+      // that need one say so through their schema ("body is required").
+      done(null, undefined);
       return;
     }
     if (/\\u0000/i.test(text)) {

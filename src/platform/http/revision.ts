@@ -13,8 +13,9 @@ export function etagFor(revision: number): string {
 export function expectedRevision(ifMatch: string | string[] | undefined): number {
   if (ifMatch === undefined) throw new AppError('PRECONDITION_REQUIRED', 'send the ETag of the version you changed in If-Match');
   const value = Array.isArray(ifMatch) ? ifMatch[0] : ifMatch;
-  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(value?.trim() ?? '');
-  if (!match) throw new AppError('PRECONDITION_FAILED', 'If-Match must be an ETag this API issued, like "3"');
+  // If-Match uses strong comparison (RFC 9110 §13.1.1): a weak validator never matches.
+  const match = /^"(\d{1,9})"$/.exec(value?.trim() ?? '');
+  if (!match) throw new AppError('PRECONDITION_FAILED', 'If-Match must be a strong ETag this API issued, like "3"');
   return Number(match[1]);
 }
 
