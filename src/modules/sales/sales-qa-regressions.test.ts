@@ -70,3 +70,29 @@ describe('order desk regressions', () => {
     expect(response.json().code).toBe('SKU_TAKEN');
   });
 });
+
+describe('stock given back by a revision', () => {
+  it('goes to another order\'s backorder in the same transaction', async () => {
+    const { nut } = await import('./sales-api.fixtures.ts');
+    const first = await customer({ creditLimitMinor: 10_000_000 });
+    const second = await customer({ creditLimitMinor: 10_000_000 });
+    await adjust(nut.itemId, main, '10');
+    const a = await createOrder({ customerId: first.customerId, shipToId: first.shipToId, lines: [{ sku: 'NUT-M8', qty: '10' }] });
+    await app.inject({ method: 'POST', url: `/v1/sales-orders/${a.json().orderId}/confirm`, headers: auth() });
+    const b = await createOrder({ customerId: second.customerId, shipToId: second.shipToId, lines: [{ sku: 'NUT-M8', qty: '5' }] });
+    const confirmedB = await app.inject({ method: 'POST', url: `/v1/sales-orders/${b.json().orderId}/confirm`, headers: auth() });
+    expect(confirmedB.json().status).toBe('backordered');
+
+    const current = await app.inject({ method: 'GET', url: `/v1/sales-orders/${a.json().orderId}`, headers: auth() });
+    const revised = await app.inject({
+      method: 'POST',
+      url: `/v1/sales-orders/${a.json().orderId}/revisions`,
+      headers: { ...auth(), 'if-match': current.headers.etag as string },
+      payload: { lines: [{ lineId: current.json().lines[0].lineId, qty: '4' }] },
+    });
+    expect(revised.statusCode).toBe(200);
+    const afterB = await app.inject({ method: 'GET', url: `/v1/sales-orders/${b.json().orderId}`, headers: auth() });
+    expect(afterB.json().status).toBe('allocated');
+    expect(afterB.json().lines[0].qtyAllocated).toBe('5');
+  });
+});

@@ -11,10 +11,10 @@ import { getItemOrThrow } from '../catalog/index.ts';
 import { releaseReservations } from '../inventory/index.ts';
 import { getCustomerOrThrow, lockCustomerForCredit } from '../partners/index.ts';
 import { canApply, TRANSITIONS } from './rules/order-status.rules.ts';
-import { allocateLockedOrder } from './sales-allocation.service.ts';
+import { allocateLockedOrder, findBackorderedOrderIds, releaseBackorders } from './sales-allocation.service.ts';
 import { approveOrder, creditDecisionFor, holdOrder } from './sales-confirm.service.ts';
 import { lineColumns, parsePositiveQty, priceLine, resolveLineItem, shipToForOrderOrThrow, type OrderLineInput } from './sales-lines.service.ts';
-import { loadLines, loadOrder, lockOrderHeaderOrThrow, type SalesOrder } from './sales-orders.queries.ts';
+import { findOrderRow, loadLines, loadOrder, lockOrderHeaderOrThrow, lockOrderHeaders, type SalesOrder } from './sales-orders.queries.ts';
 import { auditView } from './sales-orders.service.ts';
 
 /**
@@ -43,6 +43,15 @@ export interface ReviseSalesOrderInput {
 }
 
 export async function reviseSalesOrder(tx: Tx, ctx: OperationContext, input: ReviseSalesOrderInput): Promise<SalesOrder> {
+  // Stock a revision gives back (a lower quantity, a dropped line, a new hold) goes to other
+  // orders' backorders in this transaction. Their headers must be locked with this one, in id
+  // order, before any balance (DESIGN §2a) — so the candidates are looked up first, unlocked.
+  const peek = await findOrderRow(tx, ctx, input.orderId);
+  const previousItemIds = peek ? [...new Set((await loadLines(tx, ctx, peek.order_id)).map((line) => line.item_id))].sort() : [];
+  if (peek) {
+    const candidateIds = (await Promise.all(previousItemIds.map((itemId) => findBackorderedOrderIds(tx, ctx, itemId)))).flat();
+    await lockOrderHeaders(tx, ctx, [peek.order_id, ...candidateIds]);
+  }
   const header = await lockOrderHeaderOrThrow(tx, ctx, input.orderId);
   assertRevision(header.revision, input.expectedRevision, `sales order ${header.order_number}`);
   if (!canApply('revise', header.status)) {
@@ -165,6 +174,7 @@ export async function reviseSalesOrder(tx: Tx, ctx: OperationContext, input: Rev
       await allocateLockedOrder(tx, ctx, row, locked);
     }
   }
+  for (const itemId of previousItemIds) await releaseBackorders(tx, ctx, { itemId });
   const after = await loadOrder(tx, ctx, (await tx.selectFrom('sales_orders').selectAll().where('tenant_id', '=', ctx.tenantId).where('order_id', '=', row.order_id).executeTakeFirstOrThrow()));
   await audit(tx, ctx, { action: 'sales_order.revise', entityType: 'sales_order', entityId: header.order_id, before: auditView(before), after: { ...auditView(after), credit } });
   await appendEvent(tx, ctx, {
