@@ -92,6 +92,46 @@ export const ERROR_CATALOGUE = {
   MATRIX_DISCOUNT_NOT_FOUND: { status: 404, title: 'No such matrix discount' },
   MATRIX_DISCOUNT_TAKEN: { status: 409, title: 'A discount for this attribute value and tier already exists' },
   PRICE_VALIDITY_INVALID: { status: 400, title: 'The validity dates are not valid' },
+  // Ledger (src/modules/ledger)
+  ACCOUNT_NOT_FOUND: { status: 404, title: 'No such account' },
+  ACCOUNT_INVALID: { status: 422, title: 'The referenced account does not exist or is inactive' },
+  ACCOUNT_CODE_TAKEN: { status: 409, title: 'An account with this code already exists' },
+  JOURNAL_ENTRY_NOT_FOUND: { status: 404, title: 'No such journal entry' },
+  JOURNAL_ENTRY_UNBALANCED: { status: 422, title: 'The journal entry does not balance' },
+  JOURNAL_ENTRY_ALREADY_REVERSED: { status: 409, title: 'The journal entry has already been reversed' },
+  PERIOD_CLOSED: { status: 422, title: 'The fiscal period is closed' },
+  PERIOD_NOT_FOUND: { status: 404, title: 'No such fiscal period' },
+  PERIOD_ALREADY_CLOSED: { status: 409, title: 'The fiscal period is already closed' },
+  PERIOD_NOT_CLOSED: { status: 409, title: 'The fiscal period is not closed' },
+  // Warehouse (src/modules/warehouse)
+  WAVE_NOT_FOUND: { status: 404, title: 'No such pick wave' },
+  NOTHING_TO_PICK: { status: 422, title: 'No allocated quantity is waiting to be picked' },
+  PICK_TASK_NOT_FOUND: { status: 404, title: 'No such pick task' },
+  PICK_TASK_NOT_OPEN: { status: 409, title: 'The pick task is no longer open' },
+  PICK_TASK_ASSIGNED_TO_OTHER: { status: 409, title: 'The pick task is assigned to someone else' },
+  PICK_BIN_MISMATCH: { status: 422, title: 'The scanned bin is not the bin of the pick task' },
+  PICK_ITEM_MISMATCH: { status: 422, title: 'The scanned item is not the item of the pick task' },
+  PICK_QTY_EXCEEDS_TASK: { status: 422, title: 'The quantity is more than the pick task asks for' },
+  BIN_STOCK_SHORT: { status: 409, title: 'The bin does not hold the quantity confirmed' },
+  // Shipping (src/modules/shipping)
+  SHIPMENT_NOT_FOUND: { status: 404, title: 'No such shipment' },
+  SHIPMENT_NOT_OPEN: { status: 409, title: 'The shipment is no longer open' },
+  SHIPMENT_EMPTY: { status: 422, title: 'Nothing is packed on the shipment' },
+  CARTON_NOT_FOUND: { status: 404, title: 'No such carton' },
+  PACK_EXCEEDS_PICKED: { status: 422, title: 'More would be packed than was picked' },
+  ITEM_NOT_ON_ORDER: { status: 422, title: 'The item is not on the order' },
+  GS1_PREFIX_NOT_CONFIGURED: { status: 422, title: 'The tenant has no GS1 company prefix for SSCC labels' },
+  // Billing (src/modules/billing)
+  INVOICE_NOT_FOUND: { status: 404, title: 'No such invoice' },
+  INVOICE_VOIDED: { status: 422, title: 'The invoice is voided' },
+  INVOICE_NOT_VOIDABLE: { status: 409, title: 'The invoice has payments or credits applied and cannot be voided' },
+  CREDIT_MEMO_NOT_FOUND: { status: 404, title: 'No such credit memo' },
+  CREDIT_EXCEEDS_INVOICED: { status: 422, title: 'The credit is more than was invoiced and not yet credited' },
+  PAYMENT_NOT_FOUND: { status: 404, title: 'No such payment' },
+  OPEN_ITEM_NOT_FOUND: { status: 404, title: 'No such open item' },
+  APPLICATION_EXCEEDS_OPEN: { status: 422, title: 'The amount applied is more than the item has open' },
+  APPLICATION_EXCEEDS_PAYMENT: { status: 422, title: 'The amounts applied are more than the payment' },
+  OPEN_ITEM_CUSTOMER_MISMATCH: { status: 422, title: 'The open item belongs to another customer' },
   // Demo data (src/modules/demo)
   DEMO_EXISTS: { status: 409, title: 'The demo tenant already exists' },
   // File store
@@ -169,6 +209,10 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
       return new AppError('CONFLICT', 'a resource with the same identifying value already exists');
     case '23503': // foreign_key_violation
       return new AppError('VALIDATION_FAILED', 'the request refers to something that does not exist');
+    case 'QM001': // raised by the journal-entry trigger (db/migrations/0015_ledger.sql)
+      return new AppError('PERIOD_CLOSED', error instanceof Error ? error.message : 'the fiscal period is closed');
+    case 'QM002':
+      return new AppError('JOURNAL_ENTRY_UNBALANCED', 'a journal entry does not balance');
     case 'ECONNREFUSED':
     case 'ECONNRESET':
     case 'ETIMEDOUT':

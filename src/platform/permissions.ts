@@ -22,6 +22,17 @@ export const PERMISSIONS = {
   'sales:read': 'Read sales orders',
   'sales:write': 'Create, revise, confirm, allocate and cancel sales orders',
   'sales:release_hold': 'Release a sales order from credit hold',
+  'warehouse:read': 'Read pick waves and pick tasks',
+  'warehouse:pick': 'Take the next pick task and confirm picks by scan',
+  'warehouse:manage': 'Create, assign and cancel pick waves',
+  'shipping:read': 'Read shipments and cartons',
+  'shipping:write': 'Create shipments, pack cartons and confirm shipments',
+  'billing:read': 'Read invoices, credit memos, payments and AR aging',
+  'billing:write': 'Issue credit memos and void invoices',
+  'billing:payments': 'Record customer payments and apply them to open items',
+  'ledger:read': 'Read accounts, journal entries, periods and the trial balance',
+  'ledger:post': 'Post manual journal entries and reversals',
+  'ledger:close_period': 'Close and reopen fiscal periods',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -8,6 +8,7 @@ export {
   listBins,
   getBinOrThrow,
   defaultReceivingBin,
+  packingBin,
   BIN_KINDS,
 } from './warehouses.service.ts';
 export type { Warehouse, Bin, BinKind, CreateWarehouseInput, CreateBinInput } from './warehouses.service.ts';
@@ -23,6 +24,8 @@ export type {
   OpeningStockInput,
   StockMovementFilter,
 } from './stock-movements.service.ts';
+export { moveStockBetweenBins } from './bin-moves.service.ts';
+export type { MoveStockBetweenBinsInput } from './bin-moves.service.ts';
 export { reserveStock, releaseReservations, listOpenReservations } from './reservations.service.ts';
 export type { ReserveStockInput } from './reservations.service.ts';
 export { availableToPromise } from './atp.service.ts';

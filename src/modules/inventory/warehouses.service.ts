@@ -189,6 +189,38 @@ export async function defaultReceivingBin(tx: Tx, ctx: OperationContext, warehou
   return row ? toBin(row) : null;
 }
 
+/**
+ * The warehouse's packing location, where picks put the goods and shipments take
+ * them from: the first active packing bin in walk order, created as PACK (last in
+ * the walk) when the warehouse has none, so that every warehouse can pick.
+ */
+export async function packingBin(tx: Tx, ctx: OperationContext, warehouseId: string): Promise<Bin> {
+  const find = () =>
+    tx
+      .selectFrom('bins')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('warehouse_id', '=', warehouseId)
+      .where('kind', '=', 'packing')
+      .where('active', '=', true)
+      .orderBy('pick_sequence')
+      .orderBy('code')
+      .limit(1)
+      .executeTakeFirst();
+  const existing = await find();
+  if (existing) return toBin(existing);
+  await getWarehouseOrThrow(tx, ctx, warehouseId);
+  // A concurrent first pick may create it at the same moment: do nothing on conflict, then read.
+  await tx
+    .insertInto('bins')
+    .values({ tenant_id: ctx.tenantId, bin_id: newId(), warehouse_id: warehouseId, code: 'PACK', pick_sequence: 2_000_000_000, kind: 'packing' })
+    .onConflict((conflict) => conflict.columns(['tenant_id', 'warehouse_id', 'code']).doNothing())
+    .execute();
+  const created = await find();
+  if (!created) throw new AppError('BIN_CODE_TAKEN', `warehouse ${warehouseId} has a bin PACK that is not an active packing bin; create a packing bin`);
+  return toBin(created);
+}
+
 function toWarehouse(row: {
   warehouse_id: string;
   code: string;

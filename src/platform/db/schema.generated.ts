@@ -27,6 +27,17 @@ export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface Accounts {
+  account_id: string;
+  account_type: string;
+  active: Generated<boolean>;
+  code: string;
+  created_at: Generated<Timestamp>;
+  name: string;
+  system_role: string | null;
+  tenant_id: string;
+}
+
 export interface ApiKeys {
   api_key_id: string;
   created_at: Generated<Timestamp>;
@@ -82,6 +93,24 @@ export interface Bins {
   warehouse_id: string;
 }
 
+export interface CartonLines {
+  carton_id: string;
+  item_id: string;
+  line_id: string;
+  order_id: string;
+  qty: Numeric;
+  tenant_id: string;
+}
+
+export interface Cartons {
+  carton_id: string;
+  created_at: Timestamp;
+  shipment_id: string;
+  sscc: string;
+  tenant_id: string;
+  weight_kg: Numeric | null;
+}
+
 export interface ContractPrices {
   contract_price_id: string;
   contract_reference: string | null;
@@ -95,12 +124,59 @@ export interface ContractPrices {
   valid_to: string;
 }
 
+export interface CreditMemoLines {
+  amount_minor: Int8;
+  cost_minor: Generated<Int8>;
+  credit_memo_id: string;
+  invoice_id: string;
+  invoice_line_number: number;
+  item_id: string;
+  line_number: number;
+  qty: Numeric;
+  qty_base: Numeric;
+  tax_minor: Int8;
+  tenant_id: string;
+  unit_price: Numeric;
+}
+
+export interface CreditMemos {
+  created_at: Timestamp;
+  created_by: string;
+  credit_memo_id: string;
+  credit_memo_number: string;
+  currency: string;
+  customer_id: string;
+  freight_minor: Generated<Int8>;
+  invoice_id: string | null;
+  memo_date: string;
+  reason: string;
+  return_warehouse_id: string | null;
+  subtotal_minor: Int8;
+  tax_minor: Int8;
+  tenant_id: string;
+  total_minor: Int8;
+}
+
 export interface CustomerItemRefs {
   customer_id: string;
   customer_part_number: string;
   item_id: string;
   tenant_id: string;
   unit: string | null;
+}
+
+export interface CustomerPayments {
+  amount_minor: Int8;
+  created_at: Timestamp;
+  created_by: string;
+  currency: string;
+  customer_id: string;
+  method: string;
+  payment_date: string;
+  payment_id: string;
+  payment_number: string;
+  reference: string | null;
+  tenant_id: string;
 }
 
 export interface Customers {
@@ -135,6 +211,16 @@ export interface CustomerTaxExemptions {
   valid_to: string;
 }
 
+export interface FiscalPeriods {
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  ends_on: string;
+  period: string;
+  starts_on: string;
+  status: Generated<string>;
+  tenant_id: string;
+}
+
 export interface IdempotencyKeys {
   created_at: Generated<Timestamp>;
   credential_id: string;
@@ -145,6 +231,46 @@ export interface IdempotencyKeys {
   response_body: Json | null;
   response_status: number | null;
   tenant_id: string;
+}
+
+export interface InvoiceLines {
+  amount_minor: Int8;
+  invoice_id: string;
+  item_id: string;
+  jurisdiction_code: string;
+  line_number: number;
+  order_id: string;
+  order_line_id: string;
+  qty: Numeric;
+  qty_base: Numeric;
+  tax_minor: Int8;
+  tax_rate: Numeric;
+  tenant_id: string;
+  unit: string;
+  unit_price: Numeric;
+}
+
+export interface Invoices {
+  created_at: Timestamp;
+  created_by: string;
+  currency: string;
+  customer_id: string;
+  customer_po: string | null;
+  due_date: string;
+  freight_minor: Generated<Int8>;
+  freight_tax_minor: Generated<Int8>;
+  invoice_date: string;
+  invoice_id: string;
+  invoice_number: string;
+  order_id: string;
+  rounding_method: Generated<string>;
+  shipment_id: string | null;
+  status: Generated<string>;
+  subtotal_minor: Int8;
+  tax_minor: Int8;
+  tenant_id: string;
+  total_minor: Int8;
+  voided_at: Timestamp | null;
 }
 
 export interface Items {
@@ -170,6 +296,33 @@ export interface ItemUnits {
   item_id: string;
   tenant_id: string;
   unit: string;
+}
+
+export interface JournalEntries {
+  currency: string;
+  description: string;
+  entry_date: string;
+  entry_id: string;
+  period: string;
+  posted_at: Timestamp;
+  posted_by: string;
+  reverses_entry_id: string | null;
+  source_id: string;
+  source_number: string | null;
+  source_type: string;
+  tenant_id: string;
+}
+
+export interface JournalLines {
+  account_id: string;
+  credit_minor: Generated<Int8>;
+  debit_minor: Generated<Int8>;
+  entry_id: string;
+  line_number: number;
+  memo: string | null;
+  tenant_id: string;
+  transaction_amount_minor: Int8;
+  transaction_currency: string;
 }
 
 export interface MatrixDiscounts {
@@ -227,6 +380,50 @@ export interface OutboxSubscriptions {
   max_attempts: number;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface PaymentApplications {
+  amount_minor: Int8;
+  application_id: string;
+  applied_on: string;
+  created_at: Timestamp;
+  created_by: string;
+  open_item_id: string;
+  payment_id: string;
+  tenant_id: string;
+}
+
+export interface PickTasks {
+  assigned_to: string | null;
+  bin_id: string;
+  continues_task_id: string | null;
+  created_at: Timestamp;
+  item_id: string;
+  line_id: string;
+  order_id: string;
+  pick_sequence: number;
+  picked_at: Timestamp | null;
+  picked_by: string | null;
+  qty_picked: Generated<Numeric>;
+  qty_short: Generated<Numeric>;
+  qty_to_pick: Numeric;
+  status: Generated<string>;
+  task_id: string;
+  tenant_id: string;
+  warehouse_id: string;
+  wave_id: string;
+}
+
+export interface PickWaves {
+  assigned_to: string | null;
+  completed_at: Timestamp | null;
+  created_at: Timestamp;
+  created_by: string;
+  status: Generated<string>;
+  tenant_id: string;
+  warehouse_id: string;
+  wave_id: string;
+  wave_number: string;
 }
 
 export interface PriceListEntries {
@@ -291,6 +488,7 @@ export interface SalesOrderLines {
   qty_backordered: Generated<Numeric>;
   qty_base: Numeric;
   qty_cancelled: Generated<Numeric>;
+  qty_picked: Generated<Numeric>;
   qty_shipped: Generated<Numeric>;
   requested_date: string | null;
   tax_class: string;
@@ -312,6 +510,7 @@ export interface SalesOrders {
   customer_po: string | null;
   freight_minor: Generated<Int8>;
   hold_reasons: Generated<string[]>;
+  invoiced_minor: Generated<Int8>;
   order_date: string;
   order_id: string;
   order_number: string;
@@ -326,6 +525,35 @@ export interface SalesOrders {
   tenant_id: string;
   total_minor: Generated<Int8>;
   updated_at: Timestamp;
+}
+
+export interface ShipmentLines {
+  cost_minor: Int8;
+  item_id: string;
+  line_id: string;
+  order_id: string;
+  qty_shipped: Numeric;
+  shipment_id: string;
+  tenant_id: string;
+}
+
+export interface Shipments {
+  carrier: string | null;
+  created_at: Timestamp;
+  created_by: string;
+  freight_minor: Int8 | null;
+  freight_source: string | null;
+  order_id: string;
+  revision: Generated<number>;
+  service: string | null;
+  ship_date: string | null;
+  shipment_id: string;
+  shipment_number: string;
+  shipped_at: Timestamp | null;
+  status: Generated<string>;
+  tenant_id: string;
+  tracking_number: string | null;
+  warehouse_id: string;
 }
 
 export interface ShipTos {
@@ -430,23 +658,37 @@ export interface Warehouses {
 }
 
 export interface DB {
+  accounts: Accounts;
   api_keys: ApiKeys;
   audit_log: AuditLog;
   audit_seals: AuditSeals;
   bin_balances: BinBalances;
   bins: Bins;
+  carton_lines: CartonLines;
+  cartons: Cartons;
   contract_prices: ContractPrices;
+  credit_memo_lines: CreditMemoLines;
+  credit_memos: CreditMemos;
   customer_item_refs: CustomerItemRefs;
+  customer_payments: CustomerPayments;
   customer_tax_exemptions: CustomerTaxExemptions;
   customers: Customers;
+  fiscal_periods: FiscalPeriods;
   idempotency_keys: IdempotencyKeys;
+  invoice_lines: InvoiceLines;
+  invoices: Invoices;
   item_units: ItemUnits;
   items: Items;
+  journal_entries: JournalEntries;
+  journal_lines: JournalLines;
   matrix_discounts: MatrixDiscounts;
   number_series: NumberSeries;
   outbox_deliveries: OutboxDeliveries;
   outbox_events: OutboxEvents;
   outbox_subscriptions: OutboxSubscriptions;
+  payment_applications: PaymentApplications;
+  pick_tasks: PickTasks;
+  pick_waves: PickWaves;
   price_list_entries: PriceListEntries;
   price_lists: PriceLists;
   receivable_open_items: ReceivableOpenItems;
@@ -454,6 +696,8 @@ export interface DB {
   sales_order_lines: SalesOrderLines;
   sales_orders: SalesOrders;
   ship_tos: ShipTos;
+  shipment_lines: ShipmentLines;
+  shipments: Shipments;
   stock_balances: StockBalances;
   stock_movements: StockMovements;
   suppliers: Suppliers;
