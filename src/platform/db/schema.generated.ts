@@ -388,8 +388,18 @@ export interface PaymentApplications {
   applied_on: string;
   created_at: Timestamp;
   created_by: string;
+  /**
+   * the debit open item the money settles (invoice, positive opening balance)
+   */
   open_item_id: string;
-  payment_id: string;
+  /**
+   * set when the source is a payment's open item
+   */
+  payment_id: string | null;
+  /**
+   * the credit open item the money comes from (payment, credit memo, negative opening balance)
+   */
+  source_open_item_id: string;
   tenant_id: string;
 }
 
