@@ -1,5 +1,6 @@
 import type { RouteSpec } from '../platform/http/define-route.ts';
 import { apiKeyRoutes } from './access/index.ts';
+import { paymentsRoutes } from './billing/index.ts';
 import { catalogRoutes } from './catalog/index.ts';
 import { inventoryRoutes } from './inventory/index.ts';
 import { partnersRoutes } from './partners/index.ts';
@@ -15,4 +16,5 @@ export const moduleRoutes: RouteSpec[] = [
   ...inventoryRoutes,
   ...salesOrderRoutes,
   ...stockArrivalRoutes,
+  ...paymentsRoutes,
 ];

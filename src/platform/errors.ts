@@ -132,6 +132,9 @@ export const ERROR_CATALOGUE = {
   APPLICATION_EXCEEDS_OPEN: { status: 422, title: 'The amount applied is more than the item has open' },
   APPLICATION_EXCEEDS_PAYMENT: { status: 422, title: 'The amounts applied are more than the payment' },
   OPEN_ITEM_CUSTOMER_MISMATCH: { status: 422, title: 'The open item belongs to another customer' },
+  // Billing: payments and cash application (billing/payments*, billing/cash-application*)
+  APPLICATION_EXCEEDS_CREDIT: { status: 422, title: 'The amounts applied are more than the credit has unapplied' },
+  OPEN_ITEM_NOT_APPLICABLE: { status: 422, title: 'The open item cannot take part in this application (a source is a credit, a target a debit)' },
   // Demo data (src/modules/demo)
   DEMO_EXISTS: { status: 409, title: 'The demo tenant already exists' },
   // File store

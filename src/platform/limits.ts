@@ -70,5 +70,8 @@ export const TAX_EXEMPTIONS_PER_CUSTOMER_MAX = 500;
 // Pricing (src/modules/pricing)
 /** Lines one POST /v1/price-quotes may price: a large order, not a catalogue dump. */
 export const PRICE_QUOTE_LINES_MAX = 500;
+// Billing: payments and cash application (src/modules/billing)
+/** Open items one payment or one cash application may settle at once. */
+export const PAYMENT_APPLICATIONS_MAX = 200;
 /** Largest object the content-addressed file store accepts (EDI files, PDFs). */
 export const FILE_STORE_OBJECT_MAX_BYTES = 256 * 1024 * 1024;

@@ -1,0 +1,17 @@
+/** The billing module's only door: invoices and credit memos; payments, cash application and AR aging. */
+
+// ── Payments, cash application, AR aging (billing/payments*, cash-application*, ar-aging*) ──
+export { recordPayment, applyPayment, getPaymentOrThrow, listPayments, PAYMENT_METHODS } from './payments.service.ts';
+export type { Payment, PaymentDetail, PaymentApplication, PaymentMethod, RecordPaymentInput, PaymentListFilter } from './payments.service.ts';
+export { applyCreditToDebits, applyCustomerCredit } from './cash-application.service.ts';
+export type { ApplicationTargetInput, AppliedApplication, ApplyCreditInput } from './cash-application.service.ts';
+export { arAging } from './ar-aging.service.ts';
+export type { ArAgingReport, AgingAmounts, AgingCustomerRow } from './ar-aging.service.ts';
+export { agingBucket, agingColumn, AGING_BUCKETS } from './rules/ar-aging-buckets.ts';
+export type { AgingBucket, AgingColumn } from './rules/ar-aging-buckets.ts';
+export { paymentSchemas } from './payments.schema.ts';
+import type { RouteSpec } from '../../platform/http/define-route.ts';
+import { arAgingRoutes } from './ar-aging.routes.ts';
+import { paymentRoutes } from './payments.routes.ts';
+export const paymentsRoutes: RouteSpec[] = [...paymentRoutes, ...arAgingRoutes];
+// ── end payments ──
