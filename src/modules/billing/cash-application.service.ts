@@ -219,6 +219,7 @@ export async function applyCustomerCredit(
   input: { sourceOpenItemId: string; targets: ApplicationTargetInput[] },
 ): Promise<{ sourceOpenItemId: string; unappliedMinor: number; applications: AppliedApplication[] }> {
   await getCustomerOrThrow(tx, ctx, customerId);
+  if (input.targets.length === 0) throw invalid('targets', 'names at least one open item');
   // A payment's item is applied on behalf of the payment, so its applications keep the payment id.
   const payment = await tx
     .selectFrom('receivable_open_items as o')
