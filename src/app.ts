@@ -8,6 +8,8 @@ import { partnersSchemas } from './modules/partners/index.ts';
 import { pricingSchemas } from './modules/pricing/index.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { salesSchemas } from './modules/sales/index.ts';
+import { shippingSchemas } from './modules/shipping/index.ts';
+import { invoiceSchemas } from './modules/billing/index.ts';
 import { systemClock, type Clock } from './platform/context.ts';
 import type { Database } from './platform/db/index.ts';
 import { registerRoutes, type RouteSpec } from './platform/http/define-route.ts';
@@ -87,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const schema of pricingSchemas) app.addSchema(schema);
   for (const schema of salesSchemas) app.addSchema(schema);
   for (const schema of paymentSchemas) app.addSchema(schema);
+  for (const schema of [...shippingSchemas, ...invoiceSchemas]) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);
   app.addHook('onClose', async () => lastUsed.stop());

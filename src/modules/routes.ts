@@ -1,11 +1,12 @@
 import type { RouteSpec } from '../platform/http/define-route.ts';
 import { apiKeyRoutes } from './access/index.ts';
-import { paymentsRoutes } from './billing/index.ts';
+import { creditMemoRoutes, invoiceRoutes, paymentsRoutes } from './billing/index.ts';
 import { catalogRoutes } from './catalog/index.ts';
 import { inventoryRoutes } from './inventory/index.ts';
 import { partnersRoutes } from './partners/index.ts';
 import { pricingRoutes } from './pricing/index.ts';
 import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
+import { shippingRoutes } from './shipping/index.ts';
 
 /** Every module's routes, declared with defineRoute; buildApp registers them. */
 export const moduleRoutes: RouteSpec[] = [
@@ -17,4 +18,7 @@ export const moduleRoutes: RouteSpec[] = [
   ...salesOrderRoutes,
   ...stockArrivalRoutes,
   ...paymentsRoutes,
+  ...shippingRoutes,
+  ...invoiceRoutes,
+  ...creditMemoRoutes,
 ];

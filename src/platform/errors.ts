@@ -121,6 +121,7 @@ export const ERROR_CATALOGUE = {
   PACK_EXCEEDS_PICKED: { status: 422, title: 'More would be packed than was picked' },
   ITEM_NOT_ON_ORDER: { status: 422, title: 'The item is not on the order' },
   GS1_PREFIX_NOT_CONFIGURED: { status: 422, title: 'The tenant has no GS1 company prefix for SSCC labels' },
+  SHIPMENT_ORDER_NOT_SHIPPABLE: { status: 409, title: 'The sales order is not in a status that ships' },
   // Billing (src/modules/billing)
   INVOICE_NOT_FOUND: { status: 404, title: 'No such invoice' },
   INVOICE_VOIDED: { status: 422, title: 'The invoice is voided' },

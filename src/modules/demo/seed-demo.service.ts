@@ -1,4 +1,5 @@
 import { createApiKey, createTenant, listTenants } from '../access/index.ts';
+import { updateShippingSettings } from '../shipping/index.ts';
 import { createItem, createItemReference, setItemActive, type Item } from '../catalog/index.ts';
 import { createBin, createWarehouse, postOpeningStock, type Bin, type Warehouse } from '../inventory/index.ts';
 import {
@@ -91,6 +92,9 @@ function demoExists(): AppError {
 
 async function seedDemoData(tx: Tx, ctx: OperationContext, random: SeededRandom): Promise<Omit<DemoSeedResult, 'tenantId' | 'tenantName' | 'adminKey'>> {
   const seedDay = today(ctx);
+  // GS1's own example company prefix, so demo cartons get real-looking SSCC-18 labels; a freight
+  // tariff of 7.50 + 0.45/kg for customers on prepaid_and_add terms.
+  await updateShippingSettings(tx, ctx, { gs1CompanyPrefix: '0614141', freight: { baseMinor: 750, perKgMinor: 45 } });
   for (const jurisdiction of DEMO_JURISDICTIONS) {
     await createTaxJurisdiction(tx, ctx, { ...jurisdiction, rates: [...jurisdiction.rates] });
   }

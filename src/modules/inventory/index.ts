@@ -25,6 +25,8 @@ export type {
   StockMovementFilter,
 } from './stock-movements.service.ts';
 export { moveStockBetweenBins } from './bin-moves.service.ts';
+export { issueReservedStock } from './stock-issues.service.ts';
+export type { IssueReservedStockInput } from './stock-issues.service.ts';
 export type { MoveStockBetweenBinsInput } from './bin-moves.service.ts';
 export { reserveStock, releaseReservations, listOpenReservations } from './reservations.service.ts';
 export type { ReserveStockInput } from './reservations.service.ts';

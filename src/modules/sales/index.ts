@@ -15,3 +15,12 @@ export { ORDER_STATUSES, CREDIT_EXPOSURE_STATUSES } from './rules/order-status.r
 export type { OrderStatus } from './rules/order-status.rules.ts';
 export { salesOrderRoutes, salesSchemas } from './sales-orders.routes.ts';
 export { stockArrivalRoutes } from './stock-arrival.routes.ts';
+export {
+  lockSalesOrderForShipping,
+  readSalesOrderForShipping,
+  recordShippedQuantities,
+  addInvoicedMinor,
+  lockSalesOrderHeader,
+  SHIPPABLE_STATUSES,
+} from './sales-fulfilment.service.ts';
+export type { OrderForShipping } from './sales-fulfilment.service.ts';

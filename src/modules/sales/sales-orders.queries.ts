@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import type { SalesOrderLines, SalesOrders } from '../../platform/db/schema.ts';
@@ -189,14 +189,15 @@ function groupReservations(rows: Array<{ warehouseId: string; qty: string }>): A
 }
 
 /**
- * Σ total_minor of the customer's orders that count in credit exposure, other than
+ * Σ (total_minor − invoiced_minor) of the customer's orders that count in credit exposure, other than
  * `exceptOrderId`. Read under the customer's credit-row lock, so in READ COMMITTED
  * it sees every order confirmed by a transaction that held the lock before us.
  */
 export async function openOrdersExposureMinor(tx: Tx, ctx: OperationContext, customerId: string, statuses: readonly string[], exceptOrderId: string): Promise<number> {
   const row = await tx
     .selectFrom('sales_orders')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('total_minor'), eb.val('0')).as('total'))
+    // The invoiced part of an order is in receivables already (an open item): count only the rest.
+    .select(sql<string>`coalesce(sum(total_minor - invoiced_minor), 0)`.as('total'))
     .where('tenant_id', '=', ctx.tenantId)
     .where('customer_id', '=', customerId)
     .where('status', 'in', [...statuses])

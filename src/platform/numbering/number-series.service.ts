@@ -32,6 +32,8 @@ export const DOCUMENT_SERIES = {
   pick_wave: 'WV-',
   cycle_count: 'CC-',
   return_authorization: 'RMA-',
+  // SSCC serial references (the digits are used, not the prefix): blocks are fine, SSCCs need not be gapless.
+  sscc: 'SSCC-',
 } as const;
 export type DocumentSeries = keyof typeof DOCUMENT_SERIES;
 

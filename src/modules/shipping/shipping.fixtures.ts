@@ -1,0 +1,192 @@
+/**
+ * The harness of the shipping and invoicing tests: one database, app and tenant
+ * per file; master data through the sales fixtures; stock through inventory's
+ * services; picks through ONE function, pickForTest, that does what a confirmed
+ * pick does (the warehouse module builds real picks in parallel; swap it for
+ * them when merged); and the books' identities.
+ */
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { useTestDatabase } from '../../../test/support/database.ts';
+import { bearer, createTestTenant, type TestTenant } from '../../../test/support/tenants.ts';
+import { buildApp } from '../../app.ts';
+import { fixedClock, systemContext, type OperationContext } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/index.ts';
+import { adjustStock, createBin, moveStockBetweenBins, packingBin, verifyInventory } from '../inventory/index.ts';
+import { postJournalEntry } from '../ledger/index.ts';
+import { addCustomer, addItem, addWarehouse, seedTaxAndPriceList, type CustomerFixture, type CustomerOptions, type ItemFixture } from '../sales/sales.fixtures.ts';
+
+export const testDb = useTestDatabase();
+export const clock = fixedClock('2026-12-03T17:00:00Z');
+export const TODAY = '2026-12-03';
+export let app: FastifyInstance;
+export let tenant: TestTenant;
+export let priceListId: string;
+export let main: string;
+export let east: string;
+export let widget: ItemFixture;
+export let gizmo: ItemFixture;
+/** Storage bin per warehouse, where test stock is put. */
+export const storageBins = new Map<string, string>();
+
+export const admin = () => testDb().admin;
+export const auth = () => bearer(tenant.adminKey);
+export const ctx = (): OperationContext => systemContext(tenant.tenantId, 'test', { clock });
+export const inTenant = <T>(fn: (tx: Tx, context: OperationContext) => Promise<T>) => testDb().db.withTenant({ tenantId: tenant.tenantId }, (tx) => fn(tx, ctx()));
+
+/** Registers the per-file database, app, master data and shipping settings; call once at file level. */
+export function useShippingApi(options: { gs1Prefix?: string | null } = {}): void {
+  beforeAll(async () => {
+    app = await buildApp({ db: testDb().db, clock });
+    tenant = await createTestTenant(testDb().db);
+    ({ priceListId } = await seedTaxAndPriceList(admin(), tenant.tenantId));
+    main = await addWarehouse(admin(), tenant.tenantId, 'MAIN', 10);
+    east = await addWarehouse(admin(), tenant.tenantId, 'EAST', 20);
+    widget = await addItem(admin(), tenant.tenantId, priceListId, { sku: 'WIDGET', priceEa: '25.00', gtin: '4006381333931' });
+    gizmo = await addItem(admin(), tenant.tenantId, priceListId, { sku: 'GIZMO', priceEa: '3.10' });
+    for (const warehouseId of [main, east]) {
+      const bin = await inTenant((tx, c) => createBin(tx, c, warehouseId, { code: 'A-01', kind: 'storage', pickSequence: 10 }));
+      storageBins.set(warehouseId, bin.binId);
+    }
+    if (options.gs1Prefix !== null) {
+      const response = await app.inject({ method: 'PUT', url: '/v1/settings/shipping', headers: auth(), payload: { gs1CompanyPrefix: options.gs1Prefix ?? '0614141', freight: { baseMinor: 500, perKgMinor: 100 } } });
+      expect(response.statusCode, response.body).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+}
+
+export async function customer(options: CustomerOptions = {}): Promise<CustomerFixture> {
+  return addCustomer(admin(), tenant.tenantId, { defaultWarehouseId: main, ...options });
+}
+
+/**
+ * Stock in the storage bin at unitCost (an adjustment). The GL inventory
+ * account is then brought to the stock ledger's value with an opening-balance
+ * entry for the difference, so the books agree before the test starts —
+ * whether or not adjustStock posts its own entry (the ledger engineer adds that).
+ */
+export async function stock(itemId: string, warehouseId: string, qty: string, unitCost: string): Promise<void> {
+  await inTenant(async (tx, c) => {
+    await adjustStock(tx, c, { itemId, warehouseId, binId: storageBins.get(warehouseId)!, qty, unitCost, reason: 'test stock' });
+    const { stockValue, glInventory } = await inventoryBooks(tx, c);
+    const difference = stockValue - glInventory;
+    if (difference !== 0) {
+      await postJournalEntry(tx, c, {
+        sourceType: 'manual',
+        sourceId: 'test-opening-stock',
+        description: 'test: opening stock',
+        lines: [
+          { account: 'inventory', debitMinor: Math.max(difference, 0), creditMinor: Math.max(-difference, 0) },
+          { account: 'opening_balance_equity', creditMinor: Math.max(difference, 0), debitMinor: Math.max(-difference, 0) },
+        ],
+      });
+    }
+  });
+}
+
+/** An order created and confirmed through the API (allocated per the customer's policy). */
+export async function confirmedOrder(c: CustomerFixture, lines: Array<Record<string, unknown>>): Promise<{ orderId: string; lines: Array<{ lineId: string; itemId: string; qtyBase: string; reservations: Array<{ warehouseId: string; qty: string }> }> }> {
+  const created = await app.inject({ method: 'POST', url: '/v1/sales-orders', headers: auth(), payload: { customerId: c.customerId, shipToId: c.shipToId, lines } });
+  expect(created.statusCode, created.body).toBe(201);
+  const confirmed = await app.inject({ method: 'POST', url: `/v1/sales-orders/${created.json().orderId}/confirm`, headers: auth(), payload: {} });
+  expect(confirmed.statusCode, confirmed.body).toBe(200);
+  return confirmed.json();
+}
+
+/**
+ * What a confirmed pick does (docs/fulfilment-contracts.md): the goods move from
+ * their bin to the warehouse's packing bin, and the line's qty_picked grows.
+ * The single stand-in for the warehouse module's pick confirmation.
+ */
+export async function pickForTest(tx: Tx, c: OperationContext, input: { orderId: string; lineId: string; itemId: string; warehouseId: string; binId: string; qty: string }): Promise<void> {
+  const packing = await packingBin(tx, c, input.warehouseId);
+  await moveStockBetweenBins(tx, c, { itemId: input.itemId, warehouseId: input.warehouseId, fromBinId: input.binId, toBinId: packing.binId, qty: input.qty, referenceType: 'pick_task', referenceId: input.lineId });
+  await tx
+    .updateTable('sales_order_lines')
+    .set({ qty_picked: sql`qty_picked + ${input.qty}::numeric` })
+    .where('tenant_id', '=', c.tenantId)
+    .where('order_id', '=', input.orderId)
+    .where('line_id', '=', input.lineId)
+    .executeTakeFirstOrThrow();
+}
+
+/** Picks qty (default: all it holds reserved there) of every line of the order in the warehouse. */
+export async function pick(order: Awaited<ReturnType<typeof confirmedOrder>>, warehouseId: string, qty?: string): Promise<void> {
+  await inTenant(async (tx, c) => {
+    for (const line of order.lines) {
+      const reserved = line.reservations.find((r) => r.warehouseId === warehouseId)?.qty;
+      const amount = qty ?? reserved;
+      if (!amount || amount === '0') continue;
+      await pickForTest(tx, c, { orderId: order.orderId, lineId: line.lineId, itemId: line.itemId, warehouseId, binId: storageBins.get(warehouseId)!, qty: amount });
+    }
+  });
+}
+
+export async function post(url: string, payload: unknown, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url, headers: { ...auth(), ...headers }, payload: payload as Record<string, unknown> });
+}
+
+export async function getJson(url: string) {
+  const response = await app.inject({ method: 'GET', url, headers: auth() });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json();
+}
+
+/** A shipment from the warehouse with one carton holding everything picked of the order's lines there. */
+export async function packedShipment(order: Awaited<ReturnType<typeof confirmedOrder>>, warehouseId: string, weightKg?: string): Promise<{ shipmentId: string; cartonId: string; sscc: string }> {
+  const shipment = await post('/v1/shipments', { orderId: order.orderId, warehouseId });
+  expect(shipment.statusCode, shipment.body).toBe(201);
+  const carton = await post(`/v1/shipments/${shipment.json().shipmentId}/cartons`, weightKg ? { weightKg } : {});
+  expect(carton.statusCode, carton.body).toBe(201);
+  for (const line of order.lines) {
+    const reserved = line.reservations.find((r) => r.warehouseId === warehouseId)?.qty;
+    if (!reserved) continue;
+    const packed = await post(`/v1/cartons/${carton.json().cartonId}/lines`, { lineId: line.lineId, qty: reserved });
+    expect(packed.statusCode, packed.body).toBe(200);
+  }
+  return { shipmentId: shipment.json().shipmentId, cartonId: carton.json().cartonId, sscc: carton.json().sscc };
+}
+
+async function accountBalance(tx: Tx, c: OperationContext, role: string): Promise<number> {
+  const { rows } = await sql<{ balance: string }>`
+    select coalesce(sum(l.debit_minor - l.credit_minor), 0) as balance
+    from journal_lines l join accounts a on a.tenant_id = l.tenant_id and a.account_id = l.account_id
+    where l.tenant_id = ${c.tenantId} and a.system_role = ${role}`.execute(tx);
+  return Number(rows[0]!.balance);
+}
+
+async function inventoryBooks(tx: Tx, c: OperationContext): Promise<{ stockValue: number; glInventory: number }> {
+  const { rows } = await sql<{ value: string }>`select coalesce(sum(value_minor), 0) as value from stock_movements where tenant_id = ${c.tenantId}`.execute(tx);
+  return { stockValue: Number(rows[0]!.value), glInventory: await accountBalance(tx, c, 'inventory') };
+}
+
+/** The identities of `qm verify` that shipping and billing touch, both sides of each. */
+export async function books(): Promise<{ stockValue: number; glInventory: number; openItems: number; glReceivables: number; inventoryProblems: unknown[] }> {
+  return inTenant(async (tx, c) => {
+    const { stockValue, glInventory } = await inventoryBooks(tx, c);
+    const { rows } = await sql<{ open: string }>`select coalesce(sum(open_minor), 0) as open from receivable_open_items where tenant_id = ${c.tenantId}`.execute(tx);
+    return { stockValue, glInventory, openItems: Number(rows[0]!.open), glReceivables: await accountBalance(tx, c, 'accounts_receivable'), inventoryProblems: await verifyInventory(tx, c) };
+  });
+}
+
+export async function expectBooksAgree(): Promise<void> {
+  const b = await books();
+  expect(b.inventoryProblems).toEqual([]);
+  expect(b.glInventory).toBe(b.stockValue);
+  expect(b.glReceivables).toBe(b.openItems);
+}
+
+export async function entriesOf(sourceType: string, sourceId: string): Promise<Array<{ account: string; debit: number; credit: number }>> {
+  const { rows } = await admin().query(
+    `select a.system_role as account, l.debit_minor::int as debit, l.credit_minor::int as credit
+     from journal_entries e join journal_lines l on l.tenant_id = e.tenant_id and l.entry_id = e.entry_id
+     join accounts a on a.tenant_id = l.tenant_id and a.account_id = l.account_id
+     where e.tenant_id = $1 and e.source_type = $2 and e.source_id = $3 order by e.entry_id, l.line_number`,
+    [tenant.tenantId, sourceType, sourceId],
+  );
+  return rows;
+}
