@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ApiKeySchema, createApiKeyAuthenticator, createLastUsedRecorder } from './modules/access/index.ts';
 import { inventorySchemas } from './modules/inventory/index.ts';
+import { ledgerSchemas } from './modules/ledger/index.ts';
 import { catalogSchemas } from './modules/catalog/index.ts';
 import { partnersSchemas } from './modules/partners/index.ts';
 import { pricingSchemas } from './modules/pricing/index.ts';
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const schema of [...catalogSchemas, ...partnersSchemas]) app.addSchema(schema);
   for (const schema of pricingSchemas) app.addSchema(schema);
   for (const schema of salesSchemas) app.addSchema(schema);
+  for (const schema of ledgerSchemas) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);
   app.addHook('onClose', async () => lastUsed.stop());

@@ -2,6 +2,7 @@ import type { RouteSpec } from '../platform/http/define-route.ts';
 import { apiKeyRoutes } from './access/index.ts';
 import { catalogRoutes } from './catalog/index.ts';
 import { inventoryRoutes } from './inventory/index.ts';
+import { ledgerRoutes } from './ledger/index.ts';
 import { partnersRoutes } from './partners/index.ts';
 import { pricingRoutes } from './pricing/index.ts';
 import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
@@ -15,4 +16,5 @@ export const moduleRoutes: RouteSpec[] = [
   ...inventoryRoutes,
   ...salesOrderRoutes,
   ...stockArrivalRoutes,
+  ...ledgerRoutes,
 ];
