@@ -6,6 +6,7 @@ import { ledgerSchemas } from './modules/ledger/index.ts';
 import { catalogSchemas } from './modules/catalog/index.ts';
 import { partnersSchemas } from './modules/partners/index.ts';
 import { pricingSchemas } from './modules/pricing/index.ts';
+import { reportingSchemas } from './modules/reporting/index.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { salesSchemas } from './modules/sales/index.ts';
 import { systemClock, type Clock } from './platform/context.ts';
@@ -86,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const schema of [...catalogSchemas, ...partnersSchemas]) app.addSchema(schema);
   for (const schema of pricingSchemas) app.addSchema(schema);
   for (const schema of salesSchemas) app.addSchema(schema);
-  for (const schema of ledgerSchemas) app.addSchema(schema);
+  for (const schema of [...ledgerSchemas, ...reportingSchemas]) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);
   app.addHook('onClose', async () => lastUsed.stop());

@@ -5,6 +5,7 @@ import { inventoryRoutes } from './inventory/index.ts';
 import { ledgerRoutes } from './ledger/index.ts';
 import { partnersRoutes } from './partners/index.ts';
 import { pricingRoutes } from './pricing/index.ts';
+import { booksRoutes } from './reporting/index.ts';
 import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
 
 /** Every module's routes, declared with defineRoute; buildApp registers them. */
@@ -17,4 +18,5 @@ export const moduleRoutes: RouteSpec[] = [
   ...salesOrderRoutes,
   ...stockArrivalRoutes,
   ...ledgerRoutes,
+  ...booksRoutes,
 ];

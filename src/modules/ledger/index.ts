@@ -7,7 +7,7 @@ export { listJournalEntries, getJournalEntryOrThrow, postManualJournalEntry, rev
 export type { JournalEntry, JournalEntryWithLines, JournalEntryLine, JournalEntryFilter, ManualJournalEntryInput, ReverseJournalEntryInput } from './journal-entries.service.ts';
 export { listPeriods, closePeriod, reopenPeriod } from './periods.service.ts';
 export type { FiscalPeriod } from './periods.service.ts';
-export { trialBalance, accountBalanceMinor } from './trial-balance.service.ts';
+export { trialBalance, accountBalanceMinor, accountBalanceSql } from './trial-balance.service.ts';
 export type { TrialBalance, TrialBalanceRow } from './trial-balance.service.ts';
 export { ledgerSchemas, AccountSchema, JournalEntrySchema, JournalEntrySummarySchema, FiscalPeriodSchema, TrialBalanceSchema } from './ledger.schemas.ts';
 export { ledgerRoutes } from './ledger.routes.ts';

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { today, type OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { AppError, invariant } from '../../platform/errors.ts';
@@ -71,12 +71,19 @@ export async function trialBalance(tx: Tx, ctx: OperationContext, asOf?: string)
 /** The balance (Σ debits − Σ credits, minor units) of the account with this role, over all dates or up to asOf. */
 export async function accountBalanceMinor(tx: Tx, ctx: OperationContext, role: AccountRole, asOf?: string): Promise<number> {
   if (asOf !== undefined && !isBusinessDate(asOf)) throw new AppError('VALIDATION_FAILED', 'asOf is not a date (YYYY-MM-DD)', [{ field: '/asOf', message: 'is not a date' }]);
-  const { rows } = await sql<{ balance: string }>`
-    select coalesce(sum(l.debit_minor - l.credit_minor), 0) as balance
+  const { rows } = await sql<{ balance: string }>`select (${accountBalanceSql(ctx.tenantId, role, asOf)}) as balance`.execute(tx);
+  return minorFromDb(rows[0]!.balance);
+}
+
+/**
+ * The same balance as a scalar subquery, for reports that must read it in the same
+ * statement (one snapshot) as the operational figure they compare it with.
+ */
+export function accountBalanceSql(tenantId: string, role: AccountRole, asOf?: string): RawBuilder<string> {
+  return sql<string>`select coalesce(sum(l.debit_minor - l.credit_minor), 0)
     from journal_lines l
     join accounts a on a.tenant_id = l.tenant_id and a.account_id = l.account_id
     join journal_entries e on e.tenant_id = l.tenant_id and e.entry_id = l.entry_id
-    where l.tenant_id = ${ctx.tenantId} and a.system_role = ${role}
-      and (${asOf ?? null}::date is null or e.entry_date <= ${asOf ?? null}::date)`.execute(tx);
-  return minorFromDb(rows[0]!.balance);
+    where l.tenant_id = ${tenantId} and a.system_role = ${role}
+      and (${asOf ?? null}::date is null or e.entry_date <= ${asOf ?? null}::date)`;
 }
