@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { audit } from '../../platform/audit/index.ts';
 import { actorRef, type OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
@@ -59,6 +60,10 @@ async function lockPeriod(tx: Tx, ctx: OperationContext, period: string, options
       .onConflict((conflict) => conflict.columns(['tenant_id', 'period']).doNothing())
       .execute();
   }
+  // The exclusive advisory lock first: it waits for the postings in flight (each holds it
+  // shared, db/migrations/0017_fair_period_close.sql) and makes later ones queue behind this
+  // close, which row locks alone would not (share lockers overtake a waiting FOR UPDATE).
+  await sql`select pg_advisory_xact_lock(qm_fiscal_period_lock_key(${ctx.tenantId}::uuid, ${period}))`.execute(tx);
   // FOR UPDATE, not FOR NO KEY UPDATE (DESIGN §2a's default): it must conflict with the
   // FOR KEY SHARE that every posting into this period holds until it commits.
   const row = await tx.selectFrom('fiscal_periods').selectAll().where('tenant_id', '=', ctx.tenantId).where('period', '=', period).forUpdate().executeTakeFirst();
