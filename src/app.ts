@@ -3,9 +3,11 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { ApiKeySchema, createApiKeyAuthenticator, createLastUsedRecorder } from './modules/access/index.ts';
 import { paymentSchemas } from './modules/billing/index.ts';
 import { inventorySchemas } from './modules/inventory/index.ts';
+import { ledgerSchemas } from './modules/ledger/index.ts';
 import { catalogSchemas } from './modules/catalog/index.ts';
 import { partnersSchemas } from './modules/partners/index.ts';
 import { pricingSchemas } from './modules/pricing/index.ts';
+import { reportingSchemas } from './modules/reporting/index.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { salesSchemas } from './modules/sales/index.ts';
 import { shippingSchemas } from './modules/shipping/index.ts';
@@ -90,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const schema of salesSchemas) app.addSchema(schema);
   for (const schema of paymentSchemas) app.addSchema(schema);
   for (const schema of [...shippingSchemas, ...invoiceSchemas]) app.addSchema(schema);
+  for (const schema of [...ledgerSchemas, ...reportingSchemas]) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);
   app.addHook('onClose', async () => lastUsed.stop());

@@ -10,6 +10,7 @@ import { openRuntime, stderrLog } from './cli/runtime.ts';
 import { serveCommand } from './cli/serve.command.ts';
 import { seedDemoCommand } from './cli/seed-demo.command.ts';
 import { auditVerifyCommand } from './cli/audit.command.ts';
+import { verifyCommand } from './cli/verify.command.ts';
 import { registerKeyCommands } from './cli/keys.command.ts';
 import { workerCommand } from './cli/worker.command.ts';
 import { registerOutboxCommands } from './cli/outbox.command.ts';
@@ -118,6 +119,13 @@ export function buildCli(): Command {
     .option('--tenant <name>', 'only this tenant (default: all tenants)')
     .action(async (options: { tenant?: string }) => {
       await auditVerifyCommand(globalFlags(), options);
+    });
+  program
+    .command('verify')
+    .description('check that the books agree with the operations (stock value = GL inventory, open items = GL AR, balanced entries, stock positions); exits 1 on any difference')
+    .option('--tenant <name>', 'only this tenant (default: all tenants)')
+    .action(async (options: { tenant?: string }) => {
+      await verifyCommand(globalFlags(), options);
     });
   registerKeyCommands(program, globalFlags);
   registerOutboxCommands(program, globalFlags);

@@ -3,8 +3,10 @@ import { apiKeyRoutes } from './access/index.ts';
 import { creditMemoRoutes, invoiceRoutes, paymentsRoutes } from './billing/index.ts';
 import { catalogRoutes } from './catalog/index.ts';
 import { inventoryRoutes } from './inventory/index.ts';
+import { ledgerRoutes } from './ledger/index.ts';
 import { partnersRoutes } from './partners/index.ts';
 import { pricingRoutes } from './pricing/index.ts';
+import { booksRoutes } from './reporting/index.ts';
 import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
 import { shippingRoutes } from './shipping/index.ts';
 
@@ -21,4 +23,6 @@ export const moduleRoutes: RouteSpec[] = [
   ...shippingRoutes,
   ...invoiceRoutes,
   ...creditMemoRoutes,
+  ...ledgerRoutes,
+  ...booksRoutes,
 ];

@@ -99,6 +99,7 @@ export const ERROR_CATALOGUE = {
   JOURNAL_ENTRY_NOT_FOUND: { status: 404, title: 'No such journal entry' },
   JOURNAL_ENTRY_UNBALANCED: { status: 422, title: 'The journal entry does not balance' },
   JOURNAL_ENTRY_ALREADY_REVERSED: { status: 409, title: 'The journal entry has already been reversed' },
+  JOURNAL_ENTRY_NOT_REVERSIBLE: { status: 409, title: 'The journal entry was posted by a business document; correct it through that document' },
   PERIOD_CLOSED: { status: 422, title: 'The fiscal period is closed' },
   PERIOD_NOT_FOUND: { status: 404, title: 'No such fiscal period' },
   PERIOD_ALREADY_CLOSED: { status: 409, title: 'The fiscal period is already closed' },

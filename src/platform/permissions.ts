@@ -33,6 +33,7 @@ export const PERMISSIONS = {
   'ledger:read': 'Read accounts, journal entries, periods and the trial balance',
   'ledger:post': 'Post manual journal entries and reversals',
   'ledger:close_period': 'Close and reopen fiscal periods',
+  'ledger:accounts': 'Add, rename and deactivate accounts of the chart',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -11,7 +11,9 @@ import { decimalString, minorFromDb, minorUnitsOf, parseDecimal } from '../../pl
 import { appendEvent } from '../../platform/outbox/index.ts';
 import { getTenantOrThrow } from '../access/index.ts';
 import { getItemOrThrow } from '../catalog/index.ts';
+import { postJournalEntry, type AccountRole } from '../ledger/index.ts';
 import { decideStockChange } from './rules/moving-average.rules.ts';
+import { stockMovementPostingLines } from './rules/stock-posting.rules.ts';
 import { balanceKey, lockStockBalances, writeStockBalance, type StockBalance } from './stock-balances.service.ts';
 import { defaultReceivingBin, getBinOrThrow, getWarehouseOrThrow } from './warehouses.service.ts';
 
@@ -74,6 +76,8 @@ export interface ReceiveStockInput {
   unitCost: string;
   referenceType: string;
   referenceId: string;
+  /** The account credited against inventory; default 'grni' (goods received, not yet invoiced). */
+  counterAccount?: AccountRole | undefined;
 }
 
 export interface OpeningStockInput {
@@ -97,9 +101,9 @@ export function receiveStock(tx: Tx, ctx: OperationContext, input: ReceiveStockI
 }
 
 /**
- * Opening stock on go-live: qty > 0 at unitCost, movement_type 'opening'.
- * The matching opening-balance journal entry (DESIGN §2b) comes with the
- * ledger module; until then the opening movements are its source.
+ * Opening stock on go-live: qty > 0 at unitCost, movement_type 'opening', posted
+ * Dr inventory / Cr opening balance equity so the books agree from the first day
+ * (DESIGN §2b).
  */
 export function postOpeningStock(tx: Tx, ctx: OperationContext, input: OpeningStockInput): Promise<PostedMovement> {
   return postMovement(tx, ctx, { ...input, reason: 'opening stock', movementType: 'opening', requirePositive: true });
@@ -122,6 +126,7 @@ interface PostMovementInput {
   referenceId?: string | undefined;
   movementType: 'adjustment' | 'receipt' | 'opening';
   requirePositive?: boolean;
+  counterAccount?: AccountRole | undefined;
 }
 
 async function postMovement(tx: Tx, ctx: OperationContext, input: PostMovementInput): Promise<PostedMovement> {
@@ -200,6 +205,15 @@ async function postMovement(tx: Tx, ctx: OperationContext, input: PostMovementIn
   await writeStockBalance(tx, ctx, { itemId: input.itemId, warehouseId: input.warehouseId, ...decision.after });
 
   const movement = toStockMovement(row);
+  // The GL inventory account moves with the stock ledger, in the same transaction, so
+  // Σ movement values = the inventory balance at every commit (qm verify).
+  await postJournalEntry(tx, ctx, {
+    entryDate: movement.businessDate,
+    sourceType: 'stock_movement',
+    sourceId: movement.movementId,
+    description: `Stock ${movement.movementType}: ${movement.qty} of item ${movement.itemId}${movement.reason ? ` (${movement.reason})` : ''}`.slice(0, 500),
+    lines: stockMovementPostingLines({ movementType: input.movementType, valueMinor: movement.valueMinor, counterAccount: input.counterAccount }),
+  });
   const balance: StockBalance = {
     itemId: input.itemId,
     warehouseId: input.warehouseId,

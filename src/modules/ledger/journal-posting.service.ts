@@ -97,6 +97,34 @@ export async function postJournalEntry(tx: Tx, ctx: OperationContext, input: Pos
   if (lines.length === 0) return null;
 
   const accounts = await accountIdsByRole(tx, ctx);
+  const posted = lines.map((line, index) => {
+    const accountId = accounts.get(line.account);
+    invariant(accountId, `the tenant's chart of accounts has no ${line.account} account`);
+    return { lineNumber: index + 1, account: line.account, accountId, debitMinor: line.debitMinor ?? 0, creditMinor: line.creditMinor ?? 0, memo: line.memo ?? null };
+  });
+  const { entryId, entryDate } = await writeJournalEntry(tx, ctx, input, posted);
+  return { entryId, entryDate, lines: posted.map(({ memo: _memo, ...line }) => line) };
+}
+
+export interface JournalLineToWrite {
+  lineNumber: number;
+  accountId: string;
+  debitMinor: number;
+  creditMinor: number;
+  memo: string | null;
+}
+
+/**
+ * Inserts an entry and its lines by account id. Callers have checked the balance;
+ * the database checks it again at commit. Shared by posting rules (accounts by
+ * role), manual entries (accounts by code) and reversals (the original's accounts).
+ */
+export async function writeJournalEntry(
+  tx: Tx,
+  ctx: OperationContext,
+  input: Omit<PostJournalEntryInput, 'lines'>,
+  lines: JournalLineToWrite[],
+): Promise<{ entryId: string; entryDate: string; currency: string }> {
   const currency = await memoInTransaction(tx, 'tenant:currency', async () => (await getTenantOrThrow(tx, ctx.tenantId)).functionalCurrency);
   const entryId = newId();
   const entryDate = input.entryDate ?? today(ctx);
@@ -118,15 +146,10 @@ export async function postJournalEntry(tx: Tx, ctx: OperationContext, input: Pos
       posted_by: actorRef(ctx.actor),
     })
     .execute();
-  const posted = lines.map((line, index) => {
-    const accountId = accounts.get(line.account);
-    invariant(accountId, `the tenant's chart of accounts has no ${line.account} account`);
-    return { lineNumber: index + 1, account: line.account, accountId, debitMinor: line.debitMinor ?? 0, creditMinor: line.creditMinor ?? 0, memo: line.memo ?? null };
-  });
   await tx
     .insertInto('journal_lines')
     .values(
-      posted.map((line) => ({
+      lines.map((line) => ({
         tenant_id: ctx.tenantId,
         entry_id: entryId,
         line_number: line.lineNumber,
@@ -139,5 +162,5 @@ export async function postJournalEntry(tx: Tx, ctx: OperationContext, input: Pos
       })),
     )
     .execute();
-  return { entryId, entryDate, lines: posted.map(({ memo: _memo, ...line }) => line) };
+  return { entryId, entryDate, currency };
 }

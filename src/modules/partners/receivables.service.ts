@@ -7,6 +7,7 @@ import type { Page, PageRequest } from '../../platform/http/pagination.ts';
 import { toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import { minorFromDb } from '../../platform/money.ts';
+import { postJournalEntry } from '../ledger/index.ts';
 import { getCustomerOrThrow } from './customers.service.ts';
 import { isUniqueViolation } from './partners.queries.ts';
 import { addDays, daysPastDue, isBusinessDate } from './rules/business-dates.ts';
@@ -100,6 +101,26 @@ export async function createReceivableOpenItem(tx: Tx, ctx: OperationContext, in
     }
     throw error;
   }
+  // The GL follows the open items (Σ open_minor = AR, checked by qm verify): an imported
+  // balance is what is still open, posted on the import date against opening balance
+  // equity (a document date in an already closed period must not refuse the import).
+  const postedMinor = Math.abs(openMinor);
+  await postJournalEntry(tx, ctx, {
+    sourceType: 'open_item',
+    sourceId: openItemId,
+    sourceNumber: item.documentNumber,
+    description: `Opening receivable ${item.documentType} ${item.documentNumber}`,
+    lines:
+      openMinor > 0
+        ? [
+            { account: 'accounts_receivable', debitMinor: postedMinor },
+            { account: 'opening_balance_equity', creditMinor: postedMinor },
+          ]
+        : [
+            { account: 'opening_balance_equity', debitMinor: postedMinor },
+            { account: 'accounts_receivable', creditMinor: postedMinor },
+          ],
+  });
   await audit(tx, ctx, { action: 'receivable_open_item.create', entityType: 'receivable_open_item', entityId: openItemId, before: null, after: { ...item } });
   return { openItemId };
 }
