@@ -1,6 +1,6 @@
 import { audit } from '../../platform/audit/index.ts';
 import type { OperationContext } from '../../platform/context.ts';
-import { actorRef, today } from '../../platform/context.ts';
+import { actorRef } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { AppError, invariant } from '../../platform/errors.ts';
 import type { Page, PageRequest } from '../../platform/http/pagination.ts';
@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { assertMinor } from '../../platform/money.ts';
 import { nextGaplessNumber } from '../../platform/numbering/index.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
-import { postJournalEntry, type PostingLine } from '../ledger/index.ts';
+import { postJournalEntry, reverseJournalEntry } from '../ledger/index.ts';
 import { addDays, getCustomerOrThrow, getShipToOrThrow, getTaxJurisdictionOrThrow, taxRateOrNull } from '../partners/index.ts';
 import { addInvoicedMinor, lockSalesOrderHeader } from '../sales/index.ts';
 import {
@@ -306,17 +306,7 @@ export async function voidInvoice(tx: Tx, ctx: OperationContext, input: { invoic
 
   const entries = await journalEntriesOf(tx, ctx, 'invoice', invoice.invoice_id);
   const original = entries.find((entry) => entry.reversesEntryId === null);
-  if (original) {
-    await postJournalEntry(tx, ctx, {
-      entryDate: today(ctx),
-      sourceType: 'invoice',
-      sourceId: invoice.invoice_id,
-      sourceNumber: invoice.invoice_number,
-      description: `Void of invoice ${invoice.invoice_number}: ${reason}`.slice(0, 500),
-      reversesEntryId: original.entryId,
-      lines: original.lines.map((line): PostingLine => ({ account: line.account as PostingLine['account'], debitMinor: line.creditMinor, creditMinor: line.debitMinor })),
-    });
-  }
+  if (original) await reverseJournalEntry(tx, ctx, original.entryId, { reason: `void of invoice ${invoice.invoice_number}: ${reason}` });
   await audit(tx, ctx, {
     action: 'invoice.void',
     entityType: 'invoice',
