@@ -7,6 +7,7 @@ import { partnersSchemas } from './modules/partners/index.ts';
 import { pricingSchemas } from './modules/pricing/index.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { salesSchemas } from './modules/sales/index.ts';
+import { warehouseSchemas } from './modules/warehouse/index.ts';
 import { systemClock, type Clock } from './platform/context.ts';
 import type { Database } from './platform/db/index.ts';
 import { registerRoutes, type RouteSpec } from './platform/http/define-route.ts';
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const schema of [...catalogSchemas, ...partnersSchemas]) app.addSchema(schema);
   for (const schema of pricingSchemas) app.addSchema(schema);
   for (const schema of salesSchemas) app.addSchema(schema);
+  for (const schema of warehouseSchemas) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);
   app.addHook('onClose', async () => lastUsed.stop());

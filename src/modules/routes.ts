@@ -5,6 +5,7 @@ import { inventoryRoutes } from './inventory/index.ts';
 import { partnersRoutes } from './partners/index.ts';
 import { pricingRoutes } from './pricing/index.ts';
 import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
+import { warehousePickingRoutes } from './warehouse/index.ts';
 
 /** Every module's routes, declared with defineRoute; buildApp registers them. */
 export const moduleRoutes: RouteSpec[] = [
@@ -15,4 +16,5 @@ export const moduleRoutes: RouteSpec[] = [
   ...inventoryRoutes,
   ...salesOrderRoutes,
   ...stockArrivalRoutes,
+  ...warehousePickingRoutes,
 ];

@@ -26,7 +26,7 @@ export type {
 } from './stock-movements.service.ts';
 export { moveStockBetweenBins } from './bin-moves.service.ts';
 export type { MoveStockBetweenBinsInput } from './bin-moves.service.ts';
-export { reserveStock, releaseReservations, listOpenReservations } from './reservations.service.ts';
+export { reserveStock, releaseReservations, releaseReservedQty, listOpenReservations } from './reservations.service.ts';
 export type { ReserveStockInput } from './reservations.service.ts';
 export { availableToPromise } from './atp.service.ts';
 export type { AvailableToPromise, AtpPosition } from './atp.service.ts';

@@ -15,3 +15,6 @@ export { ORDER_STATUSES, CREDIT_EXPOSURE_STATUSES } from './rules/order-status.r
 export type { OrderStatus } from './rules/order-status.rules.ts';
 export { salesOrderRoutes, salesSchemas } from './sales-orders.routes.ts';
 export { stockArrivalRoutes } from './stock-arrival.routes.ts';
+/** For the warehouse (and shipping): lock order step 1 on several headers, in id order. */
+export { lockOrderHeaders } from './sales-orders.queries.ts';
+export { ALLOCATION_STATUSES, FULFILMENT_STATUSES } from './rules/order-status.rules.ts';
