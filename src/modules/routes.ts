@@ -9,6 +9,7 @@ import { pricingRoutes } from './pricing/index.ts';
 import { booksRoutes } from './reporting/index.ts';
 import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
 import { shippingRoutes } from './shipping/index.ts';
+import { warehousePickingRoutes } from './warehouse/index.ts';
 
 /** Every module's routes, declared with defineRoute; buildApp registers them. */
 export const moduleRoutes: RouteSpec[] = [
@@ -25,4 +26,5 @@ export const moduleRoutes: RouteSpec[] = [
   ...creditMemoRoutes,
   ...ledgerRoutes,
   ...booksRoutes,
+  ...warehousePickingRoutes,
 ];

@@ -28,7 +28,7 @@ export { moveStockBetweenBins } from './bin-moves.service.ts';
 export { issueReservedStock } from './stock-issues.service.ts';
 export type { IssueReservedStockInput } from './stock-issues.service.ts';
 export type { MoveStockBetweenBinsInput } from './bin-moves.service.ts';
-export { reserveStock, releaseReservations, listOpenReservations } from './reservations.service.ts';
+export { reserveStock, releaseReservations, releaseReservedQty, listOpenReservations } from './reservations.service.ts';
 export type { ReserveStockInput } from './reservations.service.ts';
 export { availableToPromise } from './atp.service.ts';
 export type { AvailableToPromise, AtpPosition } from './atp.service.ts';

@@ -157,3 +157,76 @@ export async function listOpenReservations(
     .execute();
   return rows.map((row) => ({ reservationId: row.reservation_id, itemId: row.item_id, warehouseId: row.warehouse_id, lineId: row.line_id, qty: decimalString(row.qty) }));
 }
+
+/**
+ * Releases part of a line's reservation in one warehouse (a short pick that no
+ * other bin can cover). Locks the (item, warehouse) balance first (lock order
+ * step 3; a caller already holding it simply holds it again), then reduces the
+ * line's open reservations there, newest first: a reservation shrinks, or is
+ * released when the whole of it goes. STOCK_RESERVED-style refusals cannot
+ * happen — reserved only drops — but releasing more than the line holds there
+ * is refused with INSUFFICIENT_STOCK and nothing is written.
+ */
+export async function releaseReservedQty(
+  tx: Tx,
+  ctx: OperationContext,
+  input: { itemId: string; warehouseId: string; orderId: string; lineId: string; qty: string },
+): Promise<{ itemId: string; warehouseId: string; qty: string }> {
+  const qty = parseDecimal(input.qty, '/qty');
+  if (!qty.isPositive()) throw new AppError('VALIDATION_FAILED', 'a partial release takes a positive qty', [{ field: '/qty', message: 'must be positive' }]);
+  await lockStockBalances(tx, ctx, [{ itemId: input.itemId, warehouseId: input.warehouseId }]);
+  const open = await tx
+    .selectFrom('reservations')
+    .select(['reservation_id', 'qty'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('order_id', '=', input.orderId)
+    .where('line_id', '=', input.lineId)
+    .where('item_id', '=', input.itemId)
+    .where('warehouse_id', '=', input.warehouseId)
+    .where('status', '=', 'open')
+    .orderBy('reservation_id', 'desc')
+    .forNoKeyUpdate()
+    .execute();
+  const held = open.reduce((total, row) => total.plus(row.qty), new Dec(0));
+  if (held.lt(qty)) {
+    throw new AppError('INSUFFICIENT_STOCK', `the line holds ${decimalString(held)} in warehouse ${input.warehouseId}; ${qty.toFixed()} cannot be released`);
+  }
+  let left = qty;
+  for (const row of open) {
+    if (left.lte(0)) break;
+    const rowQty = new Dec(row.qty);
+    const take = Dec.min(rowQty, left);
+    left = left.minus(take);
+    const remaining = rowQty.minus(take);
+    if (remaining.isZero()) {
+      await tx
+        .updateTable('reservations')
+        .set({ status: 'released', closed_at: ctx.clock.now() })
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('reservation_id', '=', row.reservation_id)
+        .execute();
+    } else {
+      await tx
+        .updateTable('reservations')
+        .set({ qty: remaining.toFixed() })
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('reservation_id', '=', row.reservation_id)
+        .execute();
+    }
+    await audit(tx, ctx, {
+      action: remaining.isZero() ? 'reservation.release' : 'reservation.reduce',
+      entityType: 'reservation',
+      entityId: row.reservation_id,
+      before: { status: 'open', qty: decimalString(rowQty) },
+      after: { status: remaining.isZero() ? 'released' : 'open', qty: decimalString(remaining.isZero() ? rowQty : remaining) },
+    });
+  }
+  await tx
+    .updateTable('stock_balances')
+    .set({ reserved: sql`reserved - ${qty.toFixed()}::numeric`, updated_at: ctx.clock.now() })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('item_id', '=', input.itemId)
+    .where('warehouse_id', '=', input.warehouseId)
+    .executeTakeFirstOrThrow();
+  return { itemId: input.itemId, warehouseId: input.warehouseId, qty: decimalString(qty) };
+}

@@ -24,3 +24,6 @@ export {
   SHIPPABLE_STATUSES,
 } from './sales-fulfilment.service.ts';
 export type { OrderForShipping } from './sales-fulfilment.service.ts';
+/** For the warehouse (and shipping): lock order step 1 on several headers, in id order. */
+export { lockOrderHeaders } from './sales-orders.queries.ts';
+export { ALLOCATION_STATUSES, FULFILMENT_STATUSES } from './rules/order-status.rules.ts';

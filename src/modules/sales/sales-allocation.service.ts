@@ -9,7 +9,7 @@ import { listAllocationWarehouses, lockStockBalances, releaseReservations, reser
 import { getCustomerOrThrow, type Customer } from '../partners/index.ts';
 import { planAllocation, stockKey, warehousePreference, type AllocationPlan, type LinePlan } from './rules/allocation.rules.ts';
 import { planBackorderRelease, type BackorderCandidate } from './rules/backorder-release.rules.ts';
-import { ALLOCATION_STATUSES, allocationStatus, canApply, TRANSITIONS } from './rules/order-status.rules.ts';
+import { allocationStatus, BACKORDER_RELEASE_STATUSES, canApply, FULFILMENT_STATUSES, TRANSITIONS } from './rules/order-status.rules.ts';
 import { shipToForOrderOrThrow } from './sales-lines.service.ts';
 import { loadLines, loadOrder, lockOrderHeaderOrThrow, lockOrderHeaders, openReservationsOf, type LineRow, type OrderRow, type SalesOrder } from './sales-orders.queries.ts';
 
@@ -154,6 +154,8 @@ export async function allocateSalesOrder(tx: Tx, ctx: OperationContext, input: {
  * first; the rest wait for the next arrival or an explicit allocate.
  * `warehouseId` names where the stock arrived; the orders still draw from every
  * warehouse their policy allows (more choice never serves an older order worse).
+ * Orders in 'picking' or 'partially_shipped' are served too (a short pick or a
+ * partial shipment can leave a backorder); their status stays as it is.
  */
 export async function releaseBackorders(
   tx: Tx,
@@ -162,7 +164,7 @@ export async function releaseBackorders(
 ): Promise<{ allocated: Array<{ orderId: string; lineId: string; qty: string }> }> {
   const candidateIds = await findBackorderedOrderIds(tx, ctx, input.itemId);
   if (candidateIds.length === 0) return { allocated: [] };
-  const headers = (await lockOrderHeaders(tx, ctx, candidateIds)).filter((header) => (ALLOCATION_STATUSES as readonly string[]).includes(header.status));
+  const headers = (await lockOrderHeaders(tx, ctx, candidateIds)).filter((header) => (BACKORDER_RELEASE_STATUSES as readonly string[]).includes(header.status));
   const warehouses = await listAllocationWarehouses(tx, ctx);
   const existing = await openReservationsOf(tx, ctx, headers.map((header) => header.order_id));
 
@@ -204,7 +206,9 @@ export async function releaseBackorders(
     const header = headerById.get(orderId)!;
     const before = await loadOrder(tx, ctx, header);
     await writePlan(tx, ctx, orderId, linesByOrder.get(orderId)!, { ...plan, lines: released }, 'add');
-    const status = await settleStatus(tx, ctx, orderId);
+    // An order the warehouse or shipping is working on keeps its status: the new
+    // reservation simply becomes waveable; only allocation statuses are re-derived.
+    const status = (FULFILMENT_STATUSES as readonly string[]).includes(header.status) ? header.status : await settleStatus(tx, ctx, orderId);
     const after = await loadOrder(tx, ctx, { ...header, status });
     const lines = released.map((line: LinePlan) => ({ orderId, lineId: line.lineId, itemId: line.itemId, qty: sumQty(line) }));
     allocated.push(...lines.map(({ orderId: id, lineId, qty }) => ({ orderId: id, lineId, qty })));
@@ -228,7 +232,7 @@ export async function findBackorderedOrderIds(tx: Tx, ctx: OperationContext, ite
     .where('l.tenant_id', '=', ctx.tenantId)
     .where('l.item_id', '=', itemId)
     .where('l.qty_backordered', '>', '0')
-    .where('o.status', 'in', ['backordered', 'partially_allocated'])
+    .where('o.status', 'in', ['backordered', 'partially_allocated', ...FULFILMENT_STATUSES])
     .orderBy('o.order_date')
     .orderBy('o.order_id')
     .limit(BACKORDER_RELEASE_ORDERS_MAX)

@@ -37,6 +37,16 @@ export type OrderAction = 'confirm' | 'release_hold' | 'allocate' | 'revise' | '
 export const ALLOCATION_STATUSES = ['confirmed', 'allocated', 'partially_allocated', 'backordered'] as const satisfies readonly OrderStatus[];
 
 /**
+ * Statuses in which the warehouse and shipping are working on the order. Backorder
+ * release still serves them (a short pick or a partial shipment can leave a
+ * backorder) but leaves the status as it is: it is the fulfilment modules' to move.
+ */
+export const FULFILMENT_STATUSES = ['picking', 'partially_shipped'] as const satisfies readonly OrderStatus[];
+
+/** Statuses whose backorders a stock arrival serves. */
+export const BACKORDER_RELEASE_STATUSES = [...ALLOCATION_STATUSES, ...FULFILMENT_STATUSES] as const satisfies readonly OrderStatus[];
+
+/**
  * Statuses whose orders count in credit exposure at their total (DOMAIN: confirmed
  * orders not yet invoiced). Drafts and held orders do not: they promise nothing yet.
  */
