@@ -1,4 +1,4 @@
-import { findTenantByNameOrThrow, listTenants } from '../modules/access/index.ts';
+import { findTenantByNameOrThrow, getTenantOrThrow, listTenants } from '../modules/access/index.ts';
 import { formatBooksVerification, verifyBooks } from '../modules/reporting/index.ts';
 import type { ConfigOverrides } from '../platform/config.ts';
 import { systemContext } from '../platform/context.ts';
@@ -25,10 +25,13 @@ export async function verifyBooksOfTenants(db: Database, tenantName: string | un
   let allOk = true;
   for (const tenant of tenants) {
     const ctx = systemContext(tenant.tenantId, 'qm-verify');
-    const result = await db.withTenant(ctx, (tx) => verifyBooks(tx, ctx));
+    const { result, currency } = await db.withTenant(ctx, async (tx) => ({
+      result: await verifyBooks(tx, ctx),
+      currency: (await getTenantOrThrow(tx, tenant.tenantId)).functionalCurrency,
+    }));
     if (!result.ok) allOk = false;
     write(`${tenant.name}: ${result.ok ? 'ok' : 'DIFFERENCES'}`);
-    for (const line of formatBooksVerification(result)) write(line);
+    for (const line of formatBooksVerification(result, currency)) write(line);
   }
   return allOk;
 }

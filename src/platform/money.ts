@@ -29,6 +29,19 @@ export function minorUnitsOf(currency: string): number {
   return digits;
 }
 
+/**
+ * Minor units for people: 5612765 USD → "56,127.65"; −1234 → "-12.34"; JPY keeps no decimals.
+ * Exact (string arithmetic on the integer), never through a float.
+ */
+export function formatMinor(minor: number | bigint, currency: string): string {
+  const digits = minorUnitsOf(currency);
+  const value = BigInt(minor);
+  const text = (value < 0n ? -value : value).toString().padStart(digits + 1, '0');
+  const whole = text.slice(0, text.length - digits).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const fraction = digits > 0 ? `.${text.slice(text.length - digits)}` : '';
+  return `${value < 0n ? '-' : ''}${whole}${fraction}`;
+}
+
 /** Parses a decimal quantity or price given as a string; refuses floats in exponent form and excess precision. */
 export function parseDecimal(value: string | number, field: string): Dec {
   const text = typeof value === 'number' ? String(value) : value.trim();

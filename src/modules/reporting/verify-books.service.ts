@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import { minorFromDb } from '../../platform/money.ts';
+import { formatMinor, minorFromDb } from '../../platform/money.ts';
 import { verifyInventory } from '../inventory/index.ts';
 import { accountBalanceSql } from '../ledger/index.ts';
 
@@ -102,11 +102,15 @@ function compare(name: string, description: string, left: BooksIdentity['left'],
   return { name, description, ok, left, right, problems: ok ? [] : [`${left.label} ${left.value} ≠ ${right.label} ${right.value} (difference ${left.value - right.value})`] };
 }
 
-/** One line per identity, both sides shown: what `qm verify` prints. */
-export function formatBooksVerification(result: BooksVerification): string[] {
+/** Identities whose sides are money (minor units); the others count rows. */
+const MONEY_IDENTITIES = new Set(['inventory_value', 'accounts_receivable']);
+
+/** One line per identity, both sides shown (money in the tenant's currency): what `qm verify` prints. */
+export function formatBooksVerification(result: BooksVerification, currency = 'USD'): string[] {
   const lines: string[] = [];
   for (const identity of result.identities) {
-    lines.push(`  ${identity.ok ? 'ok  ' : 'DIFF'} ${identity.description}: ${identity.left.label} ${identity.left.value}, ${identity.right.label} ${identity.right.value}`);
+    const show = (value: number) => (MONEY_IDENTITIES.has(identity.name) ? `${formatMinor(value, currency)} ${currency}` : String(value));
+    lines.push(`  ${identity.ok ? 'ok  ' : 'DIFF'} ${identity.description}: ${identity.left.label} ${show(identity.left.value)}, ${identity.right.label} ${show(identity.right.value)}`);
     for (const problem of identity.problems) lines.push(`       ${problem}`);
   }
   return lines;
