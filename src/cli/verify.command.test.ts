@@ -30,10 +30,10 @@ describe('qm verify', () => {
     expect(lines[0]).toBe(`${DEMO_TENANT.name}: ok`);
     // The demo has opening stock and opening receivables: the identities compare real figures.
     const inventory = lines.find((line) => line.includes('GL inventory balance'))!;
-    const [, stockValue, glValue] = /stock ledger value (\d+), GL inventory (-?\d+)/.exec(inventory)!;
-    expect(Number(stockValue)).toBeGreaterThan(0);
+    const [, stockValue, glValue] = /stock ledger value ([\d,]+\.\d\d) USD, GL inventory (-?[\d,]+\.\d\d) USD/.exec(inventory)!;
+    expect(Number(stockValue!.replaceAll(',', ''))).toBeGreaterThan(0);
     expect(glValue).toBe(stockValue);
-    expect(lines.find((line) => line.includes('GL accounts receivable'))).toMatch(/open items (\d+), GL accounts receivable \1$/);
+    expect(lines.find((line) => line.includes('GL accounts receivable'))).toMatch(/open items ([\d,]+\.\d\d USD), GL accounts receivable \1$/);
 
     const run = await qm(['verify']);
     expect(run.stderr).toBe('');
@@ -48,7 +48,7 @@ describe('qm verify', () => {
     const all = await qm(['verify']);
     expect(all.code).toBe(1);
     expect(all.stdout).toContain('Broken Books Co: DIFFERENCES\n');
-    expect(all.stdout).toMatch(/DIFF Σ stock movement values = GL inventory balance: stock ledger value 0, GL inventory 4321/);
+    expect(all.stdout).toMatch(/DIFF Σ stock movement values = GL inventory balance: stock ledger value 0\.00 USD, GL inventory 43\.21 USD/);
     expect(all.stdout).toContain(`${DEMO_TENANT.name}: ok\n`);
 
     const demoOnly = await qm(['verify', '--tenant', DEMO_TENANT.name]);
