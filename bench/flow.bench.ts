@@ -26,6 +26,8 @@ const BINS = 20;
 const CUSTOMERS = 20;
 const LINES_PER_ORDER = 5;
 const PROBE_FLOWS = Number(process.env.BENCH_PROBE_FLOWS ?? 10);
+/** BENCH_PROBE_DETAIL=1 also lists each step's statements (normalised text, calls per flow). */
+const PROBE_DETAIL = process.env.BENCH_PROBE_DETAIL === '1';
 
 interface MasterData {
   warehouseId: string;
@@ -177,6 +179,7 @@ async function enableStatementTracking(admin: pg.Client, database: string): Prom
 /** PROBE_FLOWS flows one at a time; per step: requests, statements, database time (server side) and wall time (client side). */
 async function probeFlow(api: Api, admin: pg.Client, master: MasterData): Promise<string[]> {
   const totals = new Map<string, { requests: number; statements: number; dbMs: number; wallMs: number }>();
+  const details = new Map<string, Map<string, number>>();
   const measure: Step = async (name, requests, run) => {
     await admin.query('select pg_stat_statements_reset()');
     const started = performance.now();
@@ -188,6 +191,18 @@ async function probeFlow(api: Api, admin: pg.Client, master: MasterData): Promis
         where dbid = (select oid from pg_database where datname = current_database()) and query not like '%pg_stat_statements%'`,
     );
     const key = name.replace(/×\d+$/, `×${LINES_PER_ORDER}`);
+    if (PROBE_DETAIL) {
+      const detail = details.get(key) ?? new Map<string, number>();
+      const statements = await admin.query(
+        `select query, calls::int as calls from pg_stat_statements
+          where dbid = (select oid from pg_database where datname = current_database()) and query not like '%pg_stat_statements%'`,
+      );
+      for (const row of statements.rows) {
+        const text = String(row.query).replace(/\s+/g, ' ').slice(0, 160);
+        detail.set(text, (detail.get(text) ?? 0) + row.calls);
+      }
+      details.set(key, detail);
+    }
     const total = totals.get(key) ?? { requests: 0, statements: 0, dbMs: 0, wallMs: 0 };
     total.requests += requests;
     total.statements += rows[0].statements;
@@ -215,5 +230,9 @@ async function probeFlow(api: Api, admin: pg.Client, master: MasterData): Promis
     sum.wallMs += total.wallMs;
   }
   lines.push(`| **whole flow** | ${per(sum.requests).toFixed(0)} | ${per(sum.statements).toFixed(1)} | ${per(sum.dbMs).toFixed(1)} | ${per(sum.wallMs).toFixed(1)} |`);
+  for (const [name, detail] of details) {
+    lines.push('', `${name}:`);
+    for (const [text, calls] of [...detail].sort((a, b) => b[1] - a[1])) lines.push(`  ${per(calls).toFixed(1).padStart(6)}  ${text}`);
+  }
   return lines;
 }
