@@ -1,10 +1,5 @@
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import net from 'node:net';
-import { createApiKey, createTenant } from '../src/modules/access/index.ts';
-import { systemContext } from '../src/platform/context.ts';
-import { createDatabase, ensureDatabase, migrate, withCredentials, withDatabase, APP_ROLE } from '../src/platform/db/index.ts';
 import { loadLoop, type Figure } from './baselines.ts';
+import { client, prepareBenchDatabase, startQmServe, type Api } from './serve.ts';
 
 /**
  * Orders per second through the public HTTP API, as an integration would send
@@ -17,32 +12,10 @@ const CUSTOMERS = 20;
 const LINES_PER_ORDER = 5;
 
 export async function benchOrders(adminUrl: string, appPassword: string, options: { clients: number; seconds: number }): Promise<Figure[]> {
-  const database = `qm_bench_app_${randomBytes(3).toString('hex')}`;
-  await ensureDatabase(adminUrl, database);
-  const dbAdminUrl = withDatabase(adminUrl, database);
-  await migrate(dbAdminUrl, { appPassword });
-  const db = createDatabase({ appUrl: withCredentials(dbAdminUrl, APP_ROLE, appPassword) });
-  const { result: adminKey } = await createTenant(db, { name: 'Bench Distributing', timeZone: 'America/Chicago' }, (tx, tenant) =>
-    createApiKey(tx, systemContext(tenant.tenantId, 'bench'), { name: 'bench', permissions: ['*'] }),
-  );
-  await db.close();
-
-  const port = await freePort();
-  const server = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), 'bin/qm.js', 'serve', '--port', String(port), '--host', '127.0.0.1'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: dbAdminUrl,
-      QM_APP_PASSWORD: appPassword,
-      QM_MASTER_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'warn',
-      QM_NO_DEMO: '1',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const bench = await prepareBenchDatabase(adminUrl, appPassword, 'qm_bench_app');
+  const server = await startQmServe(bench.dbAdminUrl, appPassword);
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitForReady(base);
-    const api = client(base, adminKey.secret);
+    const api = client(server.base, bench.apiKey);
     const { shipTos, skus } = await setUpMasterData(api);
     let sequence = 0;
     const result = await loadLoop(options.clients, options.seconds, async () => {
@@ -65,24 +38,8 @@ export async function benchOrders(adminUrl: string, appPassword: string, options
       },
     ];
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await server.stop();
   }
-}
-
-type Api = (method: string, path: string, body?: unknown) => Promise<any>;
-
-function client(base: string, key: string): Api {
-  return async (method, path, body) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (response.status >= 400) throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 300)}`);
-    return text ? JSON.parse(text) : undefined;
-  };
 }
 
 async function setUpMasterData(api: Api): Promise<{ shipTos: Array<{ customerId: string; shipToId: string }>; skus: string[] }> {
@@ -117,28 +74,4 @@ async function setUpMasterData(api: Api): Promise<{ shipTos: Array<{ customerId:
     shipTos.push({ customerId: customer.customerId, shipToId: shipTo.shipToId });
   }
   return { shipTos, skus };
-}
-
-async function waitForReady(base: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/readyz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('qm serve did not become ready within 60 s');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
