@@ -122,6 +122,7 @@ async function runOrders(api: DemoApi, actor: string, tenantName: string, seeded
 
   /** Stock arrives for a backordered line (POST /v1/stock-adjustments releases backorders, oldest order first). */
   const arrive = async (trail: OrderTrail, lineId: string, warehouseCode: string): Promise<void> => {
+    const afterPicking = trail.picks.length > 0;
     for (let attempt = 0; attempt < ARRIVALS_PER_LINE_MAX; attempt++) {
       const order = await api.get<ApiOrder>(`/v1/sales-orders/${trail.atConfirm.orderId}`);
       const line = order.lines.find((candidate) => candidate.lineId === lineId)!;
@@ -133,7 +134,7 @@ async function runOrders(api: DemoApi, actor: string, tenantName: string, seeded
         { idempotent: true },
       );
       const released = result.backordersReleased.filter((row) => row.lineId === lineId).reduce((sum, row) => sum.plus(row.qty), new Dec(0));
-      const arrival: StockArrival = { sku: item.sku, warehouseCode, qty: line.qtyBackordered, unitCost: unitCostOf(item), releasedQty: released.toString() };
+      const arrival: StockArrival = { sku: item.sku, warehouseCode, qty: line.qtyBackordered, unitCost: unitCostOf(item), releasedQty: released.toString(), afterPicking };
       trail.arrivals.push(arrival);
     }
     throw new Error(`invariant failed: ${ARRIVALS_PER_LINE_MAX} stock arrivals did not release the backorder of ${trail.atConfirm.orderNumber}`);

@@ -1,6 +1,6 @@
 import { formatBooksVerification, type BooksVerification } from '../reporting/index.ts';
 import { Dec } from '../../platform/money.ts';
-import type { ApiJournalEntry, ApiOrder, DemoRun, OrderTrail } from './demo-trail.types.ts';
+import type { ApiJournalEntry, ApiOrder, DemoRun, OrderTrail, StockArrival } from './demo-trail.types.ts';
 
 /**
  * The demo's trail as text: per order the priced lines with the rule that won, tax, the
@@ -32,7 +32,7 @@ export function formatDemoRun(run: DemoRun, books: BooksVerification, options: {
   if (!options.quiet) {
     for (const trail of run.orders) out.push('', ...formatOrder(run, trail));
     out.push('', 'Waves');
-    out.push(...table(run.waves.map((wave) => [wave.waveNumber, wave.warehouseCode, `${wave.tasks} tasks`, wave.orderNumbers.join(', ')]), [2]));
+    out.push(...table(run.waves.map((wave) => [wave.waveNumber, wave.warehouseCode, `${wave.tasks} task${wave.tasks === 1 ? '' : 's'}`, wave.orderNumbers.join(', ')]), [2]));
   }
   out.push('', 'Summary');
   out.push(
@@ -69,7 +69,7 @@ function formatOrder(run: DemoRun, trail: OrderTrail): string[] {
           `${qty(line.qty)} ${line.unit}`,
           new Dec(line.unitPrice).toFixed(2),
           formatMoney(line.lineAmountMinor),
-          `${line.priceRule} ${line.priceExplanation.winner.reference}`.trim(),
+          `${line.priceRule} ${ruleReference(line.priceExplanation.winner.reference)}`.trim(),
           line.taxExemptCertificate ? `exempt (${line.taxExemptCertificate})` : `${new Dec(line.taxRate).times(100).toString()}% ${line.taxClass} ${formatMoney(line.taxMinor)}`,
         ]),
       ],
@@ -81,10 +81,9 @@ function formatOrder(run: DemoRun, trail: OrderTrail): string[] {
   out.push(`  credit      ${confirm.creditStatus}${confirm.holdReasons.length > 0 ? ` (${confirm.holdReasons.join(', ')})` : ''} → status ${confirm.status}`);
   if (trail.afterRelease) out.push(`              hold released (sales:release_hold, audited) → ${trail.afterRelease.creditStatus}, status ${trail.afterRelease.status}`);
   out.push(`  allocation  at confirmation: ${allocationText(confirm, sku, wh)}`);
-  for (const arrival of trail.arrivals) {
-    out.push(`  stock in    +${qty(arrival.qty)} ${arrival.sku} at ${arrival.warehouseCode} @ ${arrival.unitCost} (POST /v1/stock-adjustments) → backorder released ${qty(arrival.releasedQty)}`);
-  }
-  if (trail.arrivals.length > 0 || trail.afterRelease) out.push(`              before picking: ${allocationText(trail.allocated, sku, wh)}`);
+  const before = trail.arrivals.filter((arrival) => !arrival.afterPicking);
+  out.push(...before.map(arrivalText));
+  if (before.length > 0 || trail.afterRelease) out.push(`              before picking: ${allocationText(trail.allocated, sku, wh)}`);
   out.push('  pick path (walk order, scanned bin + item)');
   out.push(
     ...table(
@@ -103,6 +102,7 @@ function formatOrder(run: DemoRun, trail: OrderTrail): string[] {
       [6],
     ),
   );
+  out.push(...trail.arrivals.filter((arrival) => arrival.afterPicking).map(arrivalText));
   for (const shipped of trail.shipments) {
     const s = shipped.shipment;
     out.push(`  shipment    ${s.shipmentNumber} from ${shipped.warehouseCode}  ${s.carrier} ${s.service}  tracking ${s.trackingNumber}  freight ${formatMoney(s.freightMinor ?? 0)} (${s.freightSource})  shipped ${s.shipDate}`);
@@ -121,6 +121,16 @@ function formatOrder(run: DemoRun, trail: OrderTrail): string[] {
   }
   out.push(`  status      ${order.status}`);
   return out;
+}
+
+function arrivalText(arrival: StockArrival): string {
+  const when = arrival.afterPicking ? 'after the short pick: ' : '';
+  return `  stock in    ${when}+${qty(arrival.qty)} ${arrival.sku} at ${arrival.warehouseCode} @ ${arrival.unitCost} (POST /v1/stock-adjustments) → backorder released ${qty(arrival.releasedQty)}`;
+}
+
+/** A rule's reference without the internal id of the contract or discount row (the printed name says which). */
+function ruleReference(reference: string): string {
+  return reference.replace(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s*/i, '');
 }
 
 function allocationText(order: ApiOrder, sku: (itemId: string) => string, wh: (warehouseId: string) => string): string {

@@ -57,7 +57,7 @@ export interface ShipmentTrail {
 
 export interface PaymentTrail { payment: ApiPayment; invoiceNumbers: string[]; kind: 'full' | 'partial'; entry: ApiJournalEntry | null; openAfterMinor: number }
 
-export interface StockArrival { sku: string; warehouseCode: string; qty: string; unitCost: string; releasedQty: string }
+export interface StockArrival { sku: string; warehouseCode: string; qty: string; unitCost: string; releasedQty: string; afterPicking: boolean }
 
 export interface OrderTrail {
   scenario: string;
