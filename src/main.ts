@@ -11,6 +11,7 @@ import { serveCommand } from './cli/serve.command.ts';
 import { seedDemoCommand } from './cli/seed-demo.command.ts';
 import { auditVerifyCommand } from './cli/audit.command.ts';
 import { verifyCommand } from './cli/verify.command.ts';
+import { demoCommand } from './cli/demo.command.ts';
 import { registerKeyCommands } from './cli/keys.command.ts';
 import { workerCommand } from './cli/worker.command.ts';
 import { registerOutboxCommands } from './cli/outbox.command.ts';
@@ -126,6 +127,13 @@ export function buildCli(): Command {
     .option('--tenant <name>', 'only this tenant (default: all tenants)')
     .action(async (options: { tenant?: string }) => {
       await verifyCommand(globalFlags(), options);
+    });
+  program
+    .command('demo')
+    .description('run a batch of orders through the whole flow on the demo tenant (seeding it first if needed), print the trail and qm verify; exits 1 on any difference')
+    .option('--quiet', 'print only the summary and the verification')
+    .action(async (options: { quiet?: boolean }) => {
+      await demoCommand(globalFlags(), options);
     });
   registerKeyCommands(program, globalFlags);
   registerOutboxCommands(program, globalFlags);

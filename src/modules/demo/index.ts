@@ -5,3 +5,8 @@ export { DEMO_TENANT, DEMO_CUSTOMERS, DEMO_WAREHOUSES } from './demo-partners.da
 export { generateDemoItems, demoGtin } from './demo-catalog.data.ts';
 export type { DemoItem } from './demo-catalog.data.ts';
 export { seededRandom } from './rules/seeded-random.ts';
+export { runDemoFlow } from './demo-flow.service.ts';
+export type { DemoResult } from './demo-flow.service.ts';
+export { formatDemoRun, formatMoney } from './demo-trail.printer.ts';
+export { DemoApiError } from './demo-api.client.ts';
+export type { DemoRun, OrderTrail } from './demo-trail.types.ts';

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiBalance, ApiItem } from '../demo-trail.types.ts';
+import { outOfStockItem, splitItem, stockedItem, type StockView } from './demo-scenarios.rules.ts';
+
+const item = (sku: string, extra: Partial<ApiItem> = {}): ApiItem => ({ itemId: sku, sku, description: sku, gtin: '0123456789012', weightKg: '1', active: true, category: 'fasteners', ...extra });
+const balance = (itemId: string, warehouseId: string, available: string): ApiBalance => ({ itemId, warehouseId, onHand: available, reserved: '0', available });
+const view = (items: ApiItem[], balances: ApiBalance[]): StockView => ({ items, balances, warehouses: [{ warehouseId: 'DAL', code: 'DAL' }, { warehouseId: 'HOU', code: 'HOU' }, { warehouseId: 'OKC', code: 'OKC' }] });
+
+describe('which items the demo orders', () => {
+  it('splits the line with the smallest quantity that neither warehouse fills alone: max(a, b) + 1', () => {
+    const stock = view([item('A'), item('B')], [balance('A', 'DAL', '40'), balance('A', 'HOU', '3'), balance('B', 'DAL', '5'), balance('B', 'HOU', '2')]);
+    expect(splitItem(stock, 'DAL', 'HOU', new Set())).toEqual({ item: stock.items[1], qty: '6' });
+  });
+
+  it('does not split an item a third warehouse could ship alone', () => {
+    const stock = view([item('A')], [balance('A', 'DAL', '5'), balance('A', 'HOU', '2'), balance('A', 'OKC', '100')]);
+    expect(splitItem(stock, 'DAL', 'HOU', new Set())).toBeNull();
+  });
+
+  it('needs stock in both warehouses to split', () => {
+    const stock = view([item('A')], [balance('A', 'DAL', '5'), balance('A', 'HOU', '0')]);
+    expect(splitItem(stock, 'DAL', 'HOU', new Set())).toBeNull();
+  });
+
+  it('backorders an item with nothing available anywhere, skipping inactive items and items without a GTIN', () => {
+    const stock = view([item('A', { active: false }), item('B', { gtin: null }), item('C'), item('D')], [balance('D', 'DAL', '1'), balance('C', 'DAL', '0')]);
+    expect(outOfStockItem(stock, new Set())?.sku).toBe('C');
+    expect(outOfStockItem(stock, new Set(['C']))).toBeNull();
+  });
+
+  it('takes the first item in SKU order with enough stock in the warehouse, not one another scenario uses', () => {
+    const stock = view([item('Z'), item('M'), item('A')], [balance('Z', 'DAL', '50'), balance('M', 'DAL', '50'), balance('A', 'DAL', '3')]);
+    expect(stockedItem(stock, 'DAL', 10, new Set())?.sku).toBe('M');
+    expect(stockedItem(stock, 'DAL', 10, new Set(['M']))?.sku).toBe('Z');
+    expect(stockedItem(stock, 'HOU', 1, new Set())).toBeNull();
+  });
+});
