@@ -1,5 +1,5 @@
 import { formatBooksVerification, type BooksVerification } from '../reporting/index.ts';
-import { Dec } from '../../platform/money.ts';
+import { Dec, formatMinor } from '../../platform/money.ts';
 import type { ApiJournalEntry, ApiOrder, DemoRun, OrderTrail, StockArrival } from './demo-trail.types.ts';
 
 /**
@@ -9,12 +9,9 @@ import type { ApiJournalEntry, ApiOrder, DemoRun, OrderTrail, StockArrival } fro
  * run in, lines out (money in the tenant's currency with two decimals, as 1,234.56).
  */
 
-/** 123456 → "1,234.56"; −5 → "-0.05". Integer arithmetic only (minor units are safe integers). */
+/** 123456 → "1,234.56"; −5 → "-0.05": the demo tenant's USD (exact, see formatMinor). */
 export function formatMoney(minor: number): string {
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`;
+  return formatMinor(minor, 'USD');
 }
 
 /** Columns padded to their widest cell; `right` columns are right-aligned (numbers). */
