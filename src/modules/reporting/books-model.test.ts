@@ -22,7 +22,7 @@ import { FREIGHT_TARIFF, FREIGHT_TERMS, POLICIES, assertBooks, clock, inWorld, k
  * (books-model.fixtures.ts, assertBooks). A command the system refuses with a 4xx
  * must leave every row count and sum as it was (writtenState).
  *
- * Size: 12 runs × up to 50 commands (~400 commands in all), a fresh tenant per run — about 50 s on the
+ * Size: 15 runs × up to 80 commands, a fresh tenant per run — about 20 s alone (30 s in the full suite) on the
  * 2-core machine; the seed is fixed so a failure replays (fast-check prints the
  * shrunk sequence).
  */
@@ -38,8 +38,8 @@ afterAll(async () => {
 });
 
 const ORDERS_MAX = 8;
-const RUNS = 12;
-const COMMANDS_MAX = 50;
+const RUNS = 15;
+const COMMANDS_MAX = 80;
 const ENTERED_FREIGHT_MINOR = 733;
 const CARTON_WEIGHT_KG = '1.5';
 
@@ -295,7 +295,8 @@ const openOf = (invoice: ModelInvoice) => (invoice.voided ? 0 : invoice.totalMin
 
 class Pay implements Cmd {
   constructor(readonly customer: number, readonly mode: PayMode) {}
-  check = () => true;
+  // Drawn only when something is owed (or for a payment on account), so that most payments apply to invoices.
+  check = (model: Readonly<Model>) => this.mode === 'unapplied' || model.invoices.some((invoice) => openOf(invoice) > 0 || invoice.voided);
   async run(model: Model, world: World) {
     // The payer: among the customers who owe something when any does (else nothing could be applied).
     const owing = [...new Set(model.invoices.filter((invoice) => openOf(invoice) > 0).map((invoice) => invoice.customer))].sort();
@@ -437,7 +438,9 @@ describe('the books against a model of the whole flow', () => {
       { numRuns: RUNS, seed: 20261205 },
     );
     // The run must have reached the back half, not only piled up stock and orders.
-    for (const name of ['ship', 'pick_full', 'pick_short', 'pay_full', 'pay_partial', 'credit_one', 'void']) expect(totals.byCommand[name] ?? 0, `${name} ran too rarely: ${JSON.stringify(totals.byCommand)}`).toBeGreaterThanOrEqual(3);
+    const ran = (...names: string[]) => sum(names.map((name) => totals.byCommand[name] ?? 0));
+    const coverage = { ship: ran('ship'), picks: ran('pick_full', 'pick_half'), shortPicks: ran('pick_short'), appliedPayments: ran('pay_full', 'pay_partial', 'pay_across'), credits: ran('credit_one', 'credit_rest', 'credit_freight'), voids: ran('void') };
+    expect(Object.values(coverage).every((n) => n >= 3), `the back half ran too rarely: ${JSON.stringify(totals.byCommand)}`).toBe(true);
     expect(totals.succeeded).toBeGreaterThan(totals.attempted / 2);
   }, 600_000);
 });
