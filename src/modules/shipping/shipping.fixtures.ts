@@ -1,9 +1,8 @@
 /**
  * The harness of the shipping and invoicing tests: one database, app and tenant
  * per file; master data through the sales fixtures; stock through inventory's
- * services; picks through ONE function, pickForTest, that does what a confirmed
- * pick does (the warehouse module builds real picks in parallel; swap it for
- * them when merged); and the books' identities.
+ * services; picks through the warehouse API (waves, scan confirmation); and the
+ * books' identities.
  */
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -13,8 +12,11 @@ import { bearer, createTestTenant, type TestTenant } from '../../../test/support
 import { buildApp } from '../../app.ts';
 import { fixedClock, systemContext, type OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import { adjustStock, createBin, moveStockBetweenBins, packingBin, verifyInventory } from '../inventory/index.ts';
+import { Dec } from '../../platform/money.ts';
+import { newId } from '../../platform/ids.ts';
+import { adjustStock, createBin, verifyInventory } from '../inventory/index.ts';
 import { postJournalEntry } from '../ledger/index.ts';
+import { listPickTasks } from '../warehouse/index.ts';
 import { addCustomer, addItem, addWarehouse, seedTaxAndPriceList, type CustomerFixture, type CustomerOptions, type ItemFixture } from '../sales/sales.fixtures.ts';
 
 export const testDb = useTestDatabase();
@@ -98,32 +100,32 @@ export async function confirmedOrder(c: CustomerFixture, lines: Array<Record<str
 }
 
 /**
- * What a confirmed pick does (docs/fulfilment-contracts.md): the goods move from
- * their bin to the warehouse's packing bin, and the line's qty_picked grows.
- * The single stand-in for the warehouse module's pick confirmation.
+ * Picks through the warehouse API, as an associate would: the order's open pick
+ * tasks in the warehouse (a wave for just this order when it has none), each
+ * confirmed by scanning its bin and the item's SKU, in walk order, until qty
+ * (default: everything tasked) is picked. A task picked in part stays open, so a
+ * later call picks the rest of it.
  */
-export async function pickForTest(tx: Tx, c: OperationContext, input: { orderId: string; lineId: string; itemId: string; warehouseId: string; binId: string; qty: string }): Promise<void> {
-  const packing = await packingBin(tx, c, input.warehouseId);
-  await moveStockBetweenBins(tx, c, { itemId: input.itemId, warehouseId: input.warehouseId, fromBinId: input.binId, toBinId: packing.binId, qty: input.qty, referenceType: 'pick_task', referenceId: input.lineId });
-  await tx
-    .updateTable('sales_order_lines')
-    .set({ qty_picked: sql`qty_picked + ${input.qty}::numeric` })
-    .where('tenant_id', '=', c.tenantId)
-    .where('order_id', '=', input.orderId)
-    .where('line_id', '=', input.lineId)
-    .executeTakeFirstOrThrow();
+export async function pick(order: { orderId: string }, warehouseId: string, qty?: string): Promise<void> {
+  let tasks = await openPickTasks(order.orderId, warehouseId);
+  if (tasks.length === 0) {
+    const wave = await post('/v1/waves', { warehouseId, orderIds: [order.orderId] }, { 'idempotency-key': newId() });
+    expect(wave.statusCode, wave.body).toBe(201);
+    tasks = await openPickTasks(order.orderId, warehouseId);
+  }
+  let left = qty === undefined ? null : new Dec(qty);
+  for (const task of tasks) {
+    if (left !== null && left.isZero()) break;
+    const take = left === null ? new Dec(task.qtyRemaining) : Dec.min(left, task.qtyRemaining);
+    const confirmed = await post(`/v1/pick-tasks/${task.taskId}/confirm`, { binScan: task.binCode, itemScan: task.sku, qty: take.toString() }, { 'idempotency-key': newId() });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    if (left !== null) left = left.minus(take);
+  }
+  expect(left === null || left.isZero(), `only part of ${qty} could be picked`).toBe(true);
 }
 
-/** Picks qty (default: all it holds reserved there) of every line of the order in the warehouse. */
-export async function pick(order: Awaited<ReturnType<typeof confirmedOrder>>, warehouseId: string, qty?: string): Promise<void> {
-  await inTenant(async (tx, c) => {
-    for (const line of order.lines) {
-      const reserved = line.reservations.find((r) => r.warehouseId === warehouseId)?.qty;
-      const amount = qty ?? reserved;
-      if (!amount || amount === '0') continue;
-      await pickForTest(tx, c, { orderId: order.orderId, lineId: line.lineId, itemId: line.itemId, warehouseId, binId: storageBins.get(warehouseId)!, qty: amount });
-    }
-  });
+async function openPickTasks(orderId: string, warehouseId: string): Promise<Array<{ taskId: string; binCode: string; sku: string; qtyRemaining: string }>> {
+  return inTenant((tx, c) => listPickTasks(tx, c, { orderId, warehouseId, status: 'open' }));
 }
 
 export async function post(url: string, payload: unknown, headers: Record<string, string> = {}) {
