@@ -75,3 +75,10 @@ export const PRICE_QUOTE_LINES_MAX = 500;
 export const PAYMENT_APPLICATIONS_MAX = 200;
 /** Largest object the content-addressed file store accepts (EDI files, PDFs). */
 export const FILE_STORE_OBJECT_MAX_BYTES = 256 * 1024 * 1024;
+/**
+ * The largest amount one request may enter (a payment, a journal line, a freight charge): 10^12 minor units
+ * (ten billion dollars). Reports sum amounts across the tenant and must stay below 2^53 to be exact; with
+ * MAX_SAFE_INTEGER allowed per request, ONE payment or manual entry pushed the trial balance, AR aging and
+ * books/verify of the whole tenant into AMOUNT_OUT_OF_RANGE for good (QA of issue #5).
+ */
+export const MAX_INPUT_MINOR = 1_000_000_000_000;

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { BusinessDate, Currency, DecimalString, MoneyMinor, Nullable, PositiveDecimalString, Timestamp, Uuid } from '../../platform/http/common.schema.ts';
+import { MAX_INPUT_MINOR } from '../../platform/limits.ts';
 
 /** Request and response schemas of invoices and credit memos (registered with $id in app.ts). */
 
@@ -126,7 +127,7 @@ export const CreateCreditMemoBody = Type.Object(
     invoiceId: Uuid,
     reason: Type.String({ minLength: 1, maxLength: 500 }),
     lines: Type.Array(Type.Object({ invoiceLineNumber: Type.Integer({ minimum: 1 }), qty: PositiveDecimalString }, { additionalProperties: false }), { maxItems: 500 }),
-    freightMinor: Type.Optional(Type.Integer({ minimum: 0 })),
+    freightMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INPUT_MINOR })),
   },
   { additionalProperties: false, examples: [{ invoiceId: '01932d6e-8a4b-7c1e-9f00-3b5e2a7d1c44', reason: 'Damaged in transit', lines: [{ invoiceLineNumber: 1, qty: '1' }] }] },
 );

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { BusinessDate, Currency, Nullable, Timestamp, Uuid } from '../../platform/http/common.schema.ts';
-import { PAYMENT_APPLICATIONS_MAX } from '../../platform/limits.ts';
+import { MAX_INPUT_MINOR, PAYMENT_APPLICATIONS_MAX } from '../../platform/limits.ts';
 
 /** Request and response shapes of the payment, cash-application and AR-aging routes; the $id schemas are registered by buildApp. */
 
-const PositiveMinor = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Integer minor units (e.g. cents), > 0' });
+const PositiveMinor = Type.Integer({ minimum: 1, maximum: MAX_INPUT_MINOR, description: 'Integer minor units (e.g. cents), > 0, at most 10^12' });
 const Method = Type.Union([Type.Literal('check'), Type.Literal('ach'), Type.Literal('wire'), Type.Literal('card'), Type.Literal('cash'), Type.Literal('other')]);
 
 const ApplicationTarget = Type.Object(

@@ -210,6 +210,12 @@ export async function reverseJournalEntry(tx: Tx, ctx: OperationContext, entryId
   if (original.reversedByEntryId) {
     throw new AppError('JOURNAL_ENTRY_ALREADY_REVERSED', `journal entry ${entryId} was reversed by ${original.reversedByEntryId}`);
   }
+  // A reversal is not reversed in turn (QA of issue #5 found chains of them posted over HTTP): undoing it
+  // would silently re-post the original under a reversal's link and its "Reversal of Reversal of" name, and
+  // the original would still read as reversed. To reinstate an entry, post it again.
+  if (original.reversesEntryId) {
+    throw new AppError('JOURNAL_ENTRY_NOT_REVERSIBLE', `journal entry ${entryId} is the reversal of ${original.reversesEntryId}; post the original again instead of reversing its reversal`);
+  }
   const written = await writeJournalEntry(
     tx,
     ctx,

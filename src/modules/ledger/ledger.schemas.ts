@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { BusinessDate, Currency, MoneyMinor, Nullable, Timestamp, Uuid } from '../../platform/http/common.schema.ts';
+import { MAX_INPUT_MINOR } from '../../platform/limits.ts';
 import { ACCOUNT_TYPES } from './accounts.service.ts';
 import { MANUAL_ENTRY_LINES_MAX } from './journal-entries.service.ts';
 import { ACCOUNT_ROLES } from './journal-posting.service.ts';
@@ -114,8 +115,8 @@ export const ManualJournalEntryBody = Type.Object(
       Type.Object(
         {
           accountCode: AccountCode,
-          debitMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
-          creditMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+          debitMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INPUT_MINOR })),
+          creditMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INPUT_MINOR })),
           memo: Type.Optional(Type.String({ maxLength: 500 })),
         },
         { additionalProperties: false },

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { BusinessDate, DecimalString, MoneyMinor, Nullable, PositiveDecimalString, Timestamp, Uuid } from '../../platform/http/common.schema.ts';
+import { MAX_INPUT_MINOR } from '../../platform/limits.ts';
 
 /** Request and response schemas of the shipping routes (registered with $id in app.ts). */
 
@@ -62,7 +63,7 @@ export const UpdateShippingSettingsBody = Type.Object(
   {
     gs1CompanyPrefix: Type.String({ pattern: '^[0-9]{7,10}$', description: 'The GS1 company prefix (7–10 digits)' }),
     freight: Type.Object(
-      { baseMinor: Type.Integer({ minimum: 0 }), perKgMinor: Type.Integer({ minimum: 0 }) },
+      { baseMinor: Type.Integer({ minimum: 0, maximum: MAX_INPUT_MINOR }), perKgMinor: Type.Integer({ minimum: 0, maximum: MAX_INPUT_MINOR }) },
       { additionalProperties: false, description: 'Tariff for customers on prepaid_and_add terms: base + per kg of the cartons' },
     ),
   },
@@ -88,7 +89,7 @@ export const ConfirmShipmentBody = Type.Object(
     carrier: Type.String({ minLength: 1, maxLength: 40 }),
     service: Type.String({ minLength: 1, maxLength: 40 }),
     trackingNumber: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
-    freightMinor: Type.Optional(Type.Integer({ minimum: 0, description: 'The freight charge; absent → from the customer\'s freight terms' })),
+    freightMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INPUT_MINOR, description: 'The freight charge; absent → from the customer\'s freight terms' })),
   },
   { additionalProperties: false, examples: [{ carrier: 'UPS', service: 'GROUND', trackingNumber: '1Z999AA10123456784', freightMinor: 900 }] },
 );
