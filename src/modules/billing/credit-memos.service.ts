@@ -12,6 +12,7 @@ import { applyRateMinor, assertMinor, decimalString, Dec, minorFromDb, parseDeci
 import { nextGaplessNumber } from '../../platform/numbering/index.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
 import { postJournalEntry } from '../ledger/index.ts';
+import { returnGoodsToStock, type ReturnToStockInput } from './credit-memo-returns.service.ts';
 import { findInvoiceRow, journalEntriesOf, loadInvoiceLines, type JournalEntryRef } from './invoices.queries.ts';
 
 /**
@@ -23,9 +24,10 @@ import { findInvoiceRow, journalEntriesOf, loadInvoiceLines, type JournalEntryRe
  *
  * Posting: Dr sales_returns subtotal, Dr sales_tax_payable tax, Dr freight_income
  * freight / Cr accounts_receivable total; a NEGATIVE receivable open item (we
- * owe the customer until it is applied). Goods do not come back into stock in
- * this issue (cost_minor 0, no return warehouse): a return with goods is an RMA,
- * later. The order's invoiced_minor is not touched (docs/fulfilment-contracts.md).
+ * owe the customer until it is applied). With `returnToStock` the goods come back
+ * at the cost they shipped at (credit-memo-returns.service.ts: Dr Inventory /
+ * Cr COGS, backorders released); without it, nothing comes back (cost_minor 0).
+ * The order's invoiced_minor is not touched (docs/fulfilment-contracts.md).
  */
 
 export interface CreateCreditMemoInput {
@@ -33,6 +35,8 @@ export interface CreateCreditMemoInput {
   reason: string;
   lines: Array<{ invoiceLineNumber: number; qty: string }>;
   freightMinor?: number | undefined;
+  /** The goods come back: received at the cost they shipped at (Dr Inventory / Cr COGS). */
+  returnToStock?: ReturnToStockInput | undefined;
 }
 
 export interface CreditMemoLine {
@@ -44,6 +48,8 @@ export interface CreditMemoLine {
   unitPrice: string;
   amountMinor: number;
   taxMinor: number;
+  /** Cost put back into stock with the goods; 0 for a price or quantity credit without a return. */
+  costMinor: number;
 }
 
 export interface CreditMemo {
@@ -58,6 +64,8 @@ export interface CreditMemo {
   taxMinor: number;
   freightMinor: number;
   totalMinor: number;
+  /** Where returned goods went back into stock; null when nothing came back. */
+  returnWarehouseId: string | null;
   createdBy: string;
   createdAt: Date;
   lines: CreditMemoLine[];
@@ -108,7 +116,7 @@ export async function createCreditMemo(tx: Tx, ctx: OperationContext, input: Cre
     const amountMinor = all ? line.amountMinor - Number(before?.amount ?? 0) : Math.min(toMinorUnits(qty.times(line.unitPrice), invoice.currency), line.amountMinor - Number(before?.amount ?? 0));
     const taxMinor = all ? line.taxMinor - Number(before?.tax ?? 0) : Math.min(applyRateMinor(amountMinor, line.taxRate), line.taxMinor - Number(before?.tax ?? 0));
     const qtyBase = qty.times(line.qtyBase).dividedBy(line.qty).toDecimalPlaces(6, Dec.ROUND_HALF_UP);
-    return { lineNumber: index + 1, invoiceLineNumber: line.lineNumber, itemId: line.itemId, qty: qty.toFixed(), qtyBase: qtyBase.isZero() ? '0.000001' : qtyBase.toFixed(), unitPrice: line.unitPrice, amountMinor, taxMinor };
+    return { lineNumber: index + 1, invoiceLineNumber: line.lineNumber, itemId: line.itemId, qty: qty.toFixed(), qtyBase: qtyBase.isZero() ? '0.000001' : qtyBase.toFixed(), unitPrice: line.unitPrice, amountMinor, taxMinor, costMinor: 0 };
   });
   const invoiceFreight = minorFromDb(invoice.freight_minor);
   const freightLeft = invoiceFreight - minorFromDb(creditedFreight.freight as string);
@@ -121,10 +129,24 @@ export async function createCreditMemo(tx: Tx, ctx: OperationContext, input: Cre
   const totalMinor = assertMinor(subtotalMinor + taxMinor + freightMinor);
   if (totalMinor <= 0) throw new AppError('CREDIT_EXCEEDS_INVOICED', 'nothing is left to credit on these lines');
   const memoDate = today(ctx);
+  const creditMemoId = newId();
+
+  // Goods back into stock (sales order headers, then balances — after the invoice, before the number).
+  const returned = input.returnToStock
+    ? await returnGoodsToStock(tx, ctx, {
+        invoiceId: invoice.invoice_id,
+        invoiceNumber: invoice.invoice_number,
+        shipmentId: invoice.shipment_id,
+        currency: invoice.currency,
+        creditMemoId,
+        lines: lines.map((line) => ({ invoiceLineNumber: line.invoiceLineNumber, orderLineId: invoiceLines.find((candidate) => candidate.lineNumber === line.invoiceLineNumber)!.orderLineId, itemId: line.itemId, qtyBase: line.qtyBase })),
+        target: input.returnToStock,
+      })
+    : null;
+  for (const line of lines) line.costMinor = returned?.lines.find((candidate) => candidate.invoiceLineNumber === line.invoiceLineNumber)?.costMinor ?? 0;
 
   // Lock order step 4: the gapless CM- number, last; only inserts follow.
   const creditMemoNumber = await nextGaplessNumber(tx, ctx, 'credit_memo');
-  const creditMemoId = newId();
   const row = await tx
     .insertInto('credit_memos')
     .values({
@@ -140,7 +162,7 @@ export async function createCreditMemo(tx: Tx, ctx: OperationContext, input: Cre
       tax_minor: taxMinor,
       freight_minor: freightMinor,
       total_minor: totalMinor,
-      return_warehouse_id: null,
+      return_warehouse_id: returned?.warehouseId ?? null,
       created_by: actorRef(ctx.actor),
       created_at: ctx.clock.now(),
     })
@@ -162,7 +184,7 @@ export async function createCreditMemo(tx: Tx, ctx: OperationContext, input: Cre
           unit_price: line.unitPrice,
           amount_minor: line.amountMinor,
           tax_minor: line.taxMinor,
-          cost_minor: 0,
+          cost_minor: line.costMinor,
         })),
       )
       .execute();
@@ -214,6 +236,8 @@ export async function createCreditMemo(tx: Tx, ctx: OperationContext, input: Cre
       taxMinor: String(taxMinor),
       freightMinor: String(freightMinor),
       totalMinor: String(totalMinor),
+      returnWarehouseId: returned?.warehouseId ?? null,
+      backordersReleased: returned?.backordersReleased ?? [],
     },
   });
   return getCreditMemoOrThrow(tx, ctx, creditMemoId);
@@ -232,6 +256,7 @@ function toCreditMemo(row: Selectable<CreditMemos>, lines: CreditMemoLine[], jou
     taxMinor: minorFromDb(row.tax_minor),
     freightMinor: minorFromDb(row.freight_minor),
     totalMinor: minorFromDb(row.total_minor),
+    returnWarehouseId: row.return_warehouse_id,
     createdBy: row.created_by,
     createdAt: row.created_at,
     lines,
@@ -252,6 +277,7 @@ export async function getCreditMemoOrThrow(tx: Tx, ctx: OperationContext, credit
     unitPrice: decimalString(line.unit_price),
     amountMinor: minorFromDb(line.amount_minor),
     taxMinor: minorFromDb(line.tax_minor),
+    costMinor: minorFromDb(line.cost_minor),
   }));
   return toCreditMemo(row, lines, await journalEntriesOf(tx, ctx, 'credit_memo', creditMemoId));
 }

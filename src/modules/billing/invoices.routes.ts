@@ -63,7 +63,7 @@ export const creditMemoRoutes: RouteSpec[] = [
     method: 'POST',
     path: '/v1/credit-memos',
     summary: 'Issue a credit memo against an invoice',
-    description: 'Per invoice line (qty in the invoice\'s unit, at most what is invoiced and not yet credited) and/or freight. Gapless CM- number; a negative open item. No goods return to stock.',
+    description: 'Per invoice line (qty in the invoice\'s unit, at most what is invoiced and not yet credited) and/or freight. Gapless CM- number; a negative open item. With returnToStock the goods come back at the cost they shipped at (Dr Inventory / Cr COGS) and waiting backorders are allocated from them.',
     tags: ['billing'],
     permission: 'billing:write',
     idempotent: true,

@@ -103,6 +103,7 @@ const creditMemoHeader = {
   taxMinor: MoneyMinor,
   freightMinor: MoneyMinor,
   totalMinor: MoneyMinor,
+  returnWarehouseId: Nullable(Uuid),
   createdBy: Type.String(),
   createdAt: Timestamp,
 };
@@ -113,7 +114,7 @@ export const CreditMemoSchema = Type.Object(
     ...creditMemoHeader,
     lines: Type.Array(
       Type.Object(
-        { lineNumber: Type.Integer(), invoiceLineNumber: Type.Integer(), itemId: Uuid, qty: DecimalString, qtyBase: DecimalString, unitPrice: DecimalString, amountMinor: MoneyMinor, taxMinor: MoneyMinor },
+        { lineNumber: Type.Integer(), invoiceLineNumber: Type.Integer(), itemId: Uuid, qty: DecimalString, qtyBase: DecimalString, unitPrice: DecimalString, amountMinor: MoneyMinor, taxMinor: MoneyMinor, costMinor: MoneyMinor },
         { additionalProperties: false },
       ),
     ),
@@ -128,8 +129,23 @@ export const CreateCreditMemoBody = Type.Object(
     reason: Type.String({ minLength: 1, maxLength: 500 }),
     lines: Type.Array(Type.Object({ invoiceLineNumber: Type.Integer({ minimum: 1 }), qty: PositiveDecimalString }, { additionalProperties: false }), { maxItems: 500 }),
     freightMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INPUT_MINOR })),
+    returnToStock: Type.Optional(
+      Type.Object(
+        {
+          warehouseId: Type.Optional(Uuid),
+          binId: Type.Optional(Uuid),
+        },
+        { additionalProperties: false, description: 'The goods come back into stock at the cost they shipped at (default: the shipment\'s warehouse, its receiving bin); waiting backorders are allocated from them' },
+      ),
+    ),
   },
-  { additionalProperties: false, examples: [{ invoiceId: '01932d6e-8a4b-7c1e-9f00-3b5e2a7d1c44', reason: 'Damaged in transit', lines: [{ invoiceLineNumber: 1, qty: '1' }] }] },
+  {
+    additionalProperties: false,
+    examples: [
+      { invoiceId: '01932d6e-8a4b-7c1e-9f00-3b5e2a7d1c44', reason: 'Damaged in transit', lines: [{ invoiceLineNumber: 1, qty: '1' }] },
+      { invoiceId: '01932d6e-8a4b-7c1e-9f00-3b5e2a7d1c44', reason: 'Returned unopened', lines: [{ invoiceLineNumber: 2, qty: '3' }], returnToStock: {} },
+    ],
+  },
 );
 export const CreditMemoParams = Type.Object({ creditMemoId: Uuid }, { additionalProperties: false });
 export const CreditMemoListQuery = Type.Object({ customerId: Type.Optional(Uuid), invoiceId: Type.Optional(Uuid) });

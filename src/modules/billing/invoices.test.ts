@@ -9,6 +9,7 @@ import {
   entriesOf,
   expectBooksAgree,
   getJson,
+  gizmo,
   main,
   packedShipment,
   pick,
@@ -194,5 +195,81 @@ describe('bad input writes nothing', () => {
     const response = await post('/v1/shipments', { orderId: draft.json().orderId, warehouseId: main });
     expect(response.statusCode).toBe(409);
     expect(response.json().code).toBe('SHIPMENT_ORDER_NOT_SHIPPABLE');
+  });
+});
+
+describe('credit memos with goods returned to stock', () => {
+  it('puts the goods back at the cost they shipped at (Dr Inventory / Cr COGS), the last return taking the last of the cost', async () => {
+    // 3 at 1.00 + 1 at 2.00 on hand → moving average 1.25; shipping 3 costs 3.75.
+    await stock(widget.itemId, main, '3', '1.00');
+    await stock(widget.itemId, main, '1', '2.00');
+    const c = await customer();
+    const order = await confirmedOrder(c, [{ sku: 'WIDGET', qty: '3' }]);
+    await pick(order, main);
+    const { shipmentId } = await packedShipment(order, main);
+    const confirmed = await post(`/v1/shipments/${shipmentId}/confirm`, { carrier: 'UPS', service: 'GROUND', freightMinor: 0 });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const invoiceId = confirmed.json().invoice.invoiceId as string;
+    const { rows: shipped } = await admin().query(`select cost_minor::int from shipment_lines where tenant_id = $1 and shipment_id = $2`, [tenant.tenantId, shipmentId]);
+    const shippedCost = shipped[0].cost_minor as number;
+
+    const onHand = async () =>
+      (await admin().query(`select on_hand::text, value_minor::int from stock_balances where tenant_id = $1 and item_id = $2 and warehouse_id = $3`, [tenant.tenantId, widget.itemId, main])).rows[0];
+    const before = await onHand();
+    const one = await post('/v1/credit-memos', { invoiceId, reason: 'Returned unopened', lines: [{ invoiceLineNumber: 1, qty: '1' }], returnToStock: {} });
+    expect(one.statusCode, one.body).toBe(201);
+    const firstCost = Math.round(shippedCost / 3);
+    expect(one.json()).toMatchObject({ returnWarehouseId: main, lines: [{ costMinor: firstCost }] });
+    expect((await entriesOf('credit_memo', one.json().creditMemoId)).map((line) => line.account)).toEqual(['sales_returns', 'sales_tax_payable', 'accounts_receivable']);
+    const { rows: movement } = await admin().query(
+      `select movement_type, qty::text, value_minor::int from stock_movements where tenant_id = $1 and reference_type = 'credit_memo' and reference_id = $2`,
+      [tenant.tenantId, one.json().creditMemoId],
+    );
+    expect(movement).toEqual([{ movement_type: 'receipt', qty: '1.000000', value_minor: firstCost }]);
+    const { rows: posting } = await admin().query(
+      `select a.system_role as account, l.debit_minor::int as debit, l.credit_minor::int as credit
+         from journal_entries e join journal_lines l using (tenant_id, entry_id) join accounts a using (tenant_id, account_id)
+        where e.tenant_id = $1 and e.source_type = 'stock_movement' and e.source_id = (
+          select movement_id::text from stock_movements where tenant_id = $1 and reference_id = $2) order by l.line_number`,
+      [tenant.tenantId, one.json().creditMemoId],
+    );
+    expect(posting).toEqual([
+      { account: 'inventory', debit: firstCost, credit: 0 },
+      { account: 'cogs', debit: 0, credit: firstCost },
+    ]);
+    const afterOne = await onHand();
+    expect(Number(afterOne.on_hand)).toBe(Number(before.on_hand) + 1);
+    expect(afterOne.value_minor).toBe(before.value_minor + firstCost);
+
+    // The rest comes back: together the returns put back exactly what the shipment took out.
+    const rest = await post('/v1/credit-memos', { invoiceId, reason: 'Returned unopened', lines: [{ invoiceLineNumber: 1, qty: '2' }], returnToStock: { warehouseId: main } });
+    expect(rest.statusCode, rest.body).toBe(201);
+    expect(rest.json().lines[0].costMinor).toBe(shippedCost - firstCost);
+    await expectBooksAgree();
+  });
+
+  it('allocates waiting backorders from the returned goods, and refuses a return to an unknown bin writing nothing', async () => {
+    await stock(gizmo.itemId, main, '2', '3.00');
+    const first = await customer();
+    const order = await confirmedOrder(first, [{ sku: 'GIZMO', qty: '2' }]);
+    await pick(order, main);
+    const { shipmentId } = await packedShipment(order, main);
+    const invoiceId = (await post(`/v1/shipments/${shipmentId}/confirm`, { carrier: 'UPS', service: 'GROUND', freightMinor: 0 })).json().invoice.invoiceId as string;
+    const second = await customer();
+    const waiting = await confirmedOrder(second, [{ sku: 'GIZMO', qty: '1' }]);
+    expect(waiting.lines[0]!.reservations).toEqual([]);
+
+    const events = async () => Number((await admin().query(`select count(*) from outbox_events where tenant_id = $1`, [tenant.tenantId])).rows[0].count);
+    const eventsBefore = await events();
+    const unknownBin = await post('/v1/credit-memos', { invoiceId, reason: 'Returned', lines: [{ invoiceLineNumber: 1, qty: '1' }], returnToStock: { binId: '01932d6e-8a4b-7c1e-9f00-3b5e2a7d1c44' } });
+    expect(unknownBin.statusCode).toBe(404);
+    expect(unknownBin.json().code).toBe('BIN_NOT_FOUND');
+    expect(await events()).toBe(eventsBefore);
+
+    const returned = await post('/v1/credit-memos', { invoiceId, reason: 'Returned', lines: [{ invoiceLineNumber: 1, qty: '1' }], returnToStock: {} });
+    expect(returned.statusCode, returned.body).toBe(201);
+    const after = await getJson(`/v1/sales-orders/${waiting.orderId}`);
+    expect(after.lines[0]).toMatchObject({ qtyAllocated: '1', qtyBackordered: '0' });
+    await expectBooksAgree();
   });
 });

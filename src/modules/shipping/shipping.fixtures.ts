@@ -15,7 +15,6 @@ import type { Tx } from '../../platform/db/index.ts';
 import { Dec } from '../../platform/money.ts';
 import { newId } from '../../platform/ids.ts';
 import { adjustStock, createBin, verifyInventory } from '../inventory/index.ts';
-import { postJournalEntry } from '../ledger/index.ts';
 import { listPickTasks } from '../warehouse/index.ts';
 import { addCustomer, addItem, addWarehouse, seedTaxAndPriceList, type CustomerFixture, type CustomerOptions, type ItemFixture } from '../sales/sales.fixtures.ts';
 
@@ -65,29 +64,9 @@ export async function customer(options: CustomerOptions = {}): Promise<CustomerF
   return addCustomer(admin(), tenant.tenantId, { defaultWarehouseId: main, ...options });
 }
 
-/**
- * Stock in the storage bin at unitCost (an adjustment). The GL inventory
- * account is then brought to the stock ledger's value with an opening-balance
- * entry for the difference, so the books agree before the test starts —
- * whether or not adjustStock posts its own entry (the ledger engineer adds that).
- */
+/** Stock in the storage bin at unitCost: an adjustment, which posts Dr Inventory / Cr Inventory adjustments. */
 export async function stock(itemId: string, warehouseId: string, qty: string, unitCost: string): Promise<void> {
-  await inTenant(async (tx, c) => {
-    await adjustStock(tx, c, { itemId, warehouseId, binId: storageBins.get(warehouseId)!, qty, unitCost, reason: 'test stock' });
-    const { stockValue, glInventory } = await inventoryBooks(tx, c);
-    const difference = stockValue - glInventory;
-    if (difference !== 0) {
-      await postJournalEntry(tx, c, {
-        sourceType: 'manual',
-        sourceId: 'test-opening-stock',
-        description: 'test: opening stock',
-        lines: [
-          { account: 'inventory', debitMinor: Math.max(difference, 0), creditMinor: Math.max(-difference, 0) },
-          { account: 'opening_balance_equity', creditMinor: Math.max(difference, 0), debitMinor: Math.max(-difference, 0) },
-        ],
-      });
-    }
-  });
+  await inTenant((tx, c) => adjustStock(tx, c, { itemId, warehouseId, binId: storageBins.get(warehouseId)!, qty, unitCost, reason: 'test stock' }));
 }
 
 /** An order created and confirmed through the API (allocated per the customer's policy). */
