@@ -6,6 +6,7 @@ import { inventoryRoutes } from './inventory/index.ts';
 import { ledgerRoutes } from './ledger/index.ts';
 import { partnersRoutes } from './partners/index.ts';
 import { pricingRoutes } from './pricing/index.ts';
+import { purchasingRoutes } from './purchasing/index.ts';
 import { booksRoutes } from './reporting/index.ts';
 import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
 import { shippingRoutes } from './shipping/index.ts';
@@ -27,4 +28,5 @@ export const moduleRoutes: RouteSpec[] = [
   ...ledgerRoutes,
   ...booksRoutes,
   ...warehousePickingRoutes,
+  ...purchasingRoutes,
 ];

@@ -137,6 +137,27 @@ export const ERROR_CATALOGUE = {
   // Billing: payments and cash application (billing/payments*, billing/cash-application*)
   APPLICATION_EXCEEDS_CREDIT: { status: 422, title: 'The amounts applied are more than the credit has unapplied' },
   OPEN_ITEM_NOT_APPLICABLE: { status: 422, title: 'The open item cannot take part in this application (a source is a credit, a target a debit)' },
+  // Purchasing (src/modules/purchasing)
+  SUPPLIER_ITEM_NOT_FOUND: { status: 404, title: 'The supplier does not supply this item' },
+  SUPPLIER_PART_NUMBER_TAKEN: { status: 409, title: 'The supplier already uses this part number for another item' },
+  PURCHASE_ORDER_NOT_FOUND: { status: 404, title: 'No such purchase order' },
+  PURCHASE_ORDER_NOT_REVISABLE: { status: 409, title: 'Only a draft or approved purchase order can be revised' },
+  PURCHASE_ORDER_INVALID_TRANSITION: { status: 409, title: 'The purchase order is not in a state that allows this' },
+  PO_APPROVER_IS_CREATOR: { status: 403, title: 'Above the approval threshold, the creator of a purchase order cannot approve it' },
+  PO_CURRENCY_NOT_SUPPORTED: { status: 422, title: 'Purchase orders are in the tenant\'s functional currency only' },
+  PURCHASE_ORDER_NOT_RECEIVABLE: { status: 409, title: 'The purchase order cannot receive goods in its state' },
+  RECEIPT_ITEM_NOT_ON_ORDER: { status: 422, title: 'The scanned item is not an open line of the purchase order' },
+  RECEIPT_PART_NUMBER_OF_OTHER_SUPPLIER: { status: 422, title: 'The scanned part number belongs to another supplier' },
+  SUPPLIER_INACTIVE: { status: 422, title: 'The supplier is inactive' },
+  RECEIPT_SCAN_UNKNOWN: { status: 422, title: 'The scan is not a GTIN, SKU or part number of this supplier' },
+  RECEIPT_WAREHOUSE_MISMATCH: { status: 422, title: 'The purchase order is for another warehouse' },
+  OVER_RECEIPT_REFUSED: { status: 422, title: 'The quantity is beyond what was ordered plus the over-receipt tolerance' },
+  PUTAWAY_TASK_NOT_FOUND: { status: 404, title: 'No such putaway task' },
+  PUTAWAY_TASK_NOT_OPEN: { status: 409, title: 'The putaway task is no longer open' },
+  PUTAWAY_TASK_ASSIGNED_TO_OTHER: { status: 409, title: 'The putaway task is assigned to someone else' },
+  PUTAWAY_BIN_INVALID: { status: 422, title: 'The scanned bin is not an active storage bin of the warehouse' },
+  PUTAWAY_ITEM_MISMATCH: { status: 422, title: 'The scanned item is not the item of the putaway task' },
+  PUTAWAY_QTY_EXCEEDS_TASK: { status: 422, title: 'The quantity is more than the putaway task holds' },
   // Demo data (src/modules/demo)
   DEMO_EXISTS: { status: 409, title: 'The demo tenant already exists' },
   // File store

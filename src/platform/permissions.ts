@@ -34,6 +34,10 @@ export const PERMISSIONS = {
   'ledger:post': 'Post manual journal entries and reversals',
   'ledger:close_period': 'Close and reopen fiscal periods',
   'ledger:accounts': 'Add, rename and deactivate accounts of the chart',
+  'purchasing:read': 'Read supplier items, purchase orders, receipts and putaway tasks',
+  'purchasing:write': 'Maintain supplier items and bank details; create, revise, send, close and cancel purchase orders',
+  'purchasing:approve': 'Approve purchase orders (above the tenant threshold, not one\'s own)',
+  'purchasing:receive': 'Receive goods against purchase orders by scan and confirm putaway tasks',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -3,7 +3,7 @@ export { createSalesOrder, getSalesOrderOrThrow, listSalesOrders, cancelSalesOrd
 export type { CreateSalesOrderInput, SalesOrderFilter } from './sales-orders.service.ts';
 export type { SalesOrder, SalesOrderHeader, SalesOrderLine } from './sales-orders.queries.ts';
 export { confirmSalesOrder, releaseSalesOrderHold } from './sales-confirm.service.ts';
-export { allocateSalesOrder, releaseBackorders, lockBackorderedOrders } from './sales-allocation.service.ts';
+export { allocateSalesOrder, releaseBackorders, lockBackorderedOrders, findBackorderedOrderIds } from './sales-allocation.service.ts';
 export { reviseSalesOrder } from './sales-revisions.service.ts';
 export type { ReviseSalesOrderInput } from './sales-revisions.service.ts';
 export type { OrderLineInput } from './sales-lines.service.ts';

@@ -455,6 +455,86 @@ export interface PriceLists {
   tenant_id: string;
 }
 
+export interface PurchaseOrderLines {
+  expected_date: string | null;
+  item_id: string;
+  line_id: string;
+  line_number: number;
+  line_total_minor: Int8;
+  po_id: string;
+  qty: Numeric;
+  qty_received: Generated<Numeric>;
+  status: Generated<string>;
+  tenant_id: string;
+  unit_cost: Numeric;
+}
+
+export interface PurchaseOrders {
+  approved_at: Timestamp | null;
+  approved_by: string | null;
+  cancelled_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  created_at: Timestamp;
+  created_by: string;
+  currency: string;
+  expected_date: string | null;
+  notes: string | null;
+  order_date: string;
+  po_id: string;
+  po_number: string;
+  revision: Generated<number>;
+  sent_at: Timestamp | null;
+  status: Generated<string>;
+  supplier_id: string;
+  tenant_id: string;
+  total_minor: Generated<Int8>;
+  warehouse_id: string;
+}
+
+export interface PutawayTasks {
+  assigned_to: string | null;
+  completed_at: Timestamp | null;
+  created_at: Timestamp;
+  from_bin_id: string;
+  item_id: string;
+  qty: Numeric;
+  qty_put_away: Generated<Numeric>;
+  receipt_id: string;
+  receipt_line_number: number;
+  status: Generated<string>;
+  suggested_bin_id: string | null;
+  task_id: string;
+  tenant_id: string;
+  warehouse_id: string;
+}
+
+export interface ReceiptLines {
+  item_id: string;
+  line_number: number;
+  movement_id: string;
+  po_id: string;
+  po_line_id: string;
+  qty: Numeric;
+  receipt_id: string;
+  scan: string;
+  tenant_id: string;
+  unit_cost: Numeric;
+  value_minor: Int8;
+}
+
+export interface Receipts {
+  bin_id: string | null;
+  created_at: Timestamp;
+  created_by: string;
+  po_id: string;
+  receipt_date: string;
+  receipt_id: string;
+  receipt_number: string;
+  tenant_id: string;
+  total_minor: Int8;
+  warehouse_id: string;
+}
+
 export interface ReceivableOpenItems {
   amount_minor: Int8;
   created_at: Generated<Timestamp>;
@@ -611,6 +691,32 @@ export interface StockMovements {
   warehouse_id: string;
 }
 
+export interface SupplierBankDetails {
+  account_holder_sealed: string;
+  account_number_last4: string;
+  account_number_sealed: string;
+  revision: Generated<number>;
+  routing_sealed: string | null;
+  supplier_id: string;
+  tenant_id: string;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+export interface SupplierItems {
+  active: Generated<boolean>;
+  cost: Numeric;
+  created_at: Timestamp;
+  item_id: string;
+  lead_time_days: Generated<number>;
+  min_order_qty: Generated<Numeric>;
+  pack_size: Generated<Numeric>;
+  revision: Generated<number>;
+  supplier_id: string;
+  supplier_part_number: string;
+  tenant_id: string;
+}
+
 export interface Suppliers {
   active: Generated<boolean>;
   code: string;
@@ -701,6 +807,11 @@ export interface DB {
   pick_waves: PickWaves;
   price_list_entries: PriceListEntries;
   price_lists: PriceLists;
+  purchase_order_lines: PurchaseOrderLines;
+  purchase_orders: PurchaseOrders;
+  putaway_tasks: PutawayTasks;
+  receipt_lines: ReceiptLines;
+  receipts: Receipts;
   receivable_open_items: ReceivableOpenItems;
   reservations: Reservations;
   sales_order_lines: SalesOrderLines;
@@ -710,6 +821,8 @@ export interface DB {
   shipments: Shipments;
   stock_balances: StockBalances;
   stock_movements: StockMovements;
+  supplier_bank_details: SupplierBankDetails;
+  supplier_items: SupplierItems;
   suppliers: Suppliers;
   tax_jurisdictions: TaxJurisdictions;
   tax_rates: TaxRates;

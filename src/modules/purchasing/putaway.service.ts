@@ -1,0 +1,229 @@
+import { sql } from 'kysely';
+import { audit } from '../../platform/audit/index.ts';
+import type { OperationContext } from '../../platform/context.ts';
+import { actorRef } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/index.ts';
+import type { PutawayTasks } from '../../platform/db/schema.generated.ts';
+import type { Selectable } from 'kysely';
+import { AppError, isAppError } from '../../platform/errors.ts';
+import type { Page, PageRequest } from '../../platform/http/pagination.ts';
+import { toPage } from '../../platform/http/pagination.ts';
+import { newId } from '../../platform/ids.ts';
+import { decimalString, Dec, parseDecimal } from '../../platform/money.ts';
+import { appendEvent } from '../../platform/outbox/index.ts';
+import { resolveItemOrThrow } from '../catalog/index.ts';
+import { moveStockBetweenBins } from '../inventory/index.ts';
+
+/**
+ * Putaway: each receipt line that landed in a bin becomes a task to move it to
+ * storage. The suggested bin is the active storage bin of the warehouse already
+ * holding most of the item (then walk order); with none, the associate scans any
+ * active storage bin. Confirmation is by scan, like picking (docs/warehouse.md):
+ * every check before the first write; the move is inventory.moveStockBetweenBins
+ * (value 0, the (item, warehouse) balance untouched). Lock order: the task row,
+ * then the two bin rows (inside the move).
+ */
+
+export type PutawayTaskStatus = 'open' | 'done' | 'cancelled';
+type TaskRow = Selectable<PutawayTasks>;
+
+export interface PutawayTask {
+  taskId: string;
+  receiptId: string;
+  receiptLineNumber: number;
+  warehouseId: string;
+  itemId: string;
+  fromBinId: string;
+  fromBinCode: string;
+  suggestedBinId: string | null;
+  suggestedBinCode: string | null;
+  qty: string;
+  qtyPutAway: string;
+  qtyRemaining: string;
+  status: PutawayTaskStatus;
+  assignedTo: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+async function toTasks(tx: Tx, ctx: OperationContext, rows: TaskRow[]): Promise<PutawayTask[]> {
+  const binIds = [...new Set(rows.flatMap((row) => [row.from_bin_id, row.suggested_bin_id]).filter((id): id is string => id !== null))];
+  const bins = binIds.length === 0 ? [] : await tx.selectFrom('bins').select(['bin_id', 'code']).where('tenant_id', '=', ctx.tenantId).where('bin_id', 'in', binIds).execute();
+  const code = new Map(bins.map((bin) => [bin.bin_id, bin.code]));
+  return rows.map((row) => ({
+    taskId: row.task_id,
+    receiptId: row.receipt_id,
+    receiptLineNumber: row.receipt_line_number,
+    warehouseId: row.warehouse_id,
+    itemId: row.item_id,
+    fromBinId: row.from_bin_id,
+    fromBinCode: code.get(row.from_bin_id) ?? '',
+    suggestedBinId: row.suggested_bin_id,
+    suggestedBinCode: row.suggested_bin_id ? (code.get(row.suggested_bin_id) ?? null) : null,
+    qty: decimalString(row.qty),
+    qtyPutAway: decimalString(row.qty_put_away),
+    qtyRemaining: new Dec(row.qty).minus(row.qty_put_away).toFixed(),
+    status: row.status as PutawayTaskStatus,
+    assignedTo: row.assigned_to,
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+  }));
+}
+
+/** The storage bin suggested for an item: the one holding most of it, then walk order. */
+async function suggestedBin(tx: Tx, ctx: OperationContext, warehouseId: string, itemId: string): Promise<string | null> {
+  const row = await tx
+    .selectFrom('bin_balances as bb')
+    .innerJoin('bins as b', (join) => join.onRef('b.tenant_id', '=', 'bb.tenant_id').onRef('b.bin_id', '=', 'bb.bin_id'))
+    .select('b.bin_id')
+    .where('bb.tenant_id', '=', ctx.tenantId)
+    .where('bb.item_id', '=', itemId)
+    .where('b.warehouse_id', '=', warehouseId)
+    .where('b.kind', '=', 'storage')
+    .where('b.active', '=', true)
+    .where('bb.on_hand', '>', '0')
+    .orderBy('bb.on_hand', 'desc')
+    .orderBy('b.pick_sequence')
+    .orderBy('b.code')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.bin_id ?? null;
+}
+
+/** Called inside the receipt: one task per line that landed in a bin (stock without a bin has nothing to move). */
+export async function createPutawayTasks(
+  tx: Tx,
+  ctx: OperationContext,
+  input: { receiptId: string; warehouseId: string; lines: Array<{ lineNumber: number; itemId: string; qty: string; binId: string | null }> },
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const line of input.lines) {
+    if (line.binId === null) continue;
+    const suggested = await suggestedBin(tx, ctx, input.warehouseId, line.itemId);
+    const taskId = newId();
+    await tx
+      .insertInto('putaway_tasks')
+      .values({
+        tenant_id: ctx.tenantId,
+        task_id: taskId,
+        receipt_id: input.receiptId,
+        receipt_line_number: line.lineNumber,
+        warehouse_id: input.warehouseId,
+        item_id: line.itemId,
+        from_bin_id: line.binId,
+        suggested_bin_id: suggested === line.binId ? null : suggested,
+        qty: line.qty,
+        created_at: ctx.clock.now(),
+      })
+      .execute();
+    ids.push(taskId);
+  }
+  return ids;
+}
+
+export interface PutawayTaskFilter {
+  warehouseId?: string | undefined;
+  receiptId?: string | undefined;
+  itemId?: string | undefined;
+  status?: PutawayTaskStatus | undefined;
+  assignedTo?: string | undefined;
+}
+
+export async function listPutawayTasks(tx: Tx, ctx: OperationContext, page: PageRequest, filter: PutawayTaskFilter = {}): Promise<Page<PutawayTask>> {
+  let query = tx.selectFrom('putaway_tasks').selectAll().where('tenant_id', '=', ctx.tenantId);
+  if (filter.warehouseId) query = query.where('warehouse_id', '=', filter.warehouseId);
+  if (filter.receiptId) query = query.where('receipt_id', '=', filter.receiptId);
+  if (filter.itemId) query = query.where('item_id', '=', filter.itemId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.assignedTo) query = query.where('assigned_to', '=', filter.assignedTo);
+  if (page.after) query = query.where('task_id', '>', page.after);
+  const rows = await query.orderBy('task_id').limit(page.limit + 1).execute();
+  return toPage(await toTasks(tx, ctx, rows), page, (task) => task.taskId);
+}
+
+export async function getPutawayTaskOrThrow(tx: Tx, ctx: OperationContext, taskId: string): Promise<PutawayTask> {
+  const row = await tx.selectFrom('putaway_tasks').selectAll().where('tenant_id', '=', ctx.tenantId).where('task_id', '=', taskId).executeTakeFirst();
+  if (!row) throw new AppError('PUTAWAY_TASK_NOT_FOUND', `no putaway task ${taskId}`);
+  return (await toTasks(tx, ctx, [row]))[0]!;
+}
+
+/**
+ * My oldest open task in the warehouse; when I have none, the oldest unassigned
+ * one is claimed for me (SKIP LOCKED: two associates asking at once never get the
+ * same task and neither waits). null when nothing is left.
+ */
+export async function nextPutawayTask(tx: Tx, ctx: OperationContext, input: { warehouseId?: string | undefined }): Promise<PutawayTask | null> {
+  const me = actorRef(ctx.actor);
+  const open = () => {
+    let query = tx.selectFrom('putaway_tasks').selectAll().where('tenant_id', '=', ctx.tenantId).where('status', '=', 'open');
+    if (input.warehouseId) query = query.where('warehouse_id', '=', input.warehouseId);
+    return query;
+  };
+  const mine = await open().where('assigned_to', '=', me).orderBy('created_at').orderBy('task_id').limit(1).executeTakeFirst();
+  if (mine) return (await toTasks(tx, ctx, [mine]))[0]!;
+  const free = await open().where('assigned_to', 'is', null).orderBy('created_at').orderBy('task_id').limit(1).forNoKeyUpdate().skipLocked().executeTakeFirst();
+  if (!free) return null;
+  const claimed = await tx.updateTable('putaway_tasks').set({ assigned_to: me }).where('tenant_id', '=', ctx.tenantId).where('task_id', '=', free.task_id).returningAll().executeTakeFirstOrThrow();
+  return (await toTasks(tx, ctx, [claimed]))[0]!;
+}
+
+export interface ConfirmPutawayInput {
+  taskId: string;
+  /** The destination bin's code, as scanned (case-insensitive): any active storage bin of the warehouse. */
+  binScan: string;
+  /** The item's GTIN or SKU, as scanned. */
+  itemScan: string;
+  qty: string;
+}
+
+export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: ConfirmPutawayInput): Promise<PutawayTask> {
+  const task = await tx.selectFrom('putaway_tasks').selectAll().where('tenant_id', '=', ctx.tenantId).where('task_id', '=', input.taskId).forNoKeyUpdate().executeTakeFirst();
+  if (!task) throw new AppError('PUTAWAY_TASK_NOT_FOUND', `no putaway task ${input.taskId}`);
+  if (task.status !== 'open') throw new AppError('PUTAWAY_TASK_NOT_OPEN', `the putaway task is ${task.status}`);
+  const me = actorRef(ctx.actor);
+  if (task.assigned_to !== null && task.assigned_to !== me) throw new AppError('PUTAWAY_TASK_ASSIGNED_TO_OTHER', 'the putaway task is assigned to someone else');
+  const binCode = input.binScan.trim();
+  const bin = await tx
+    .selectFrom('bins')
+    .select(['bin_id', 'code'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('warehouse_id', '=', task.warehouse_id)
+    .where('kind', '=', 'storage')
+    .where('active', '=', true)
+    .where(sql<boolean>`upper(code) = ${binCode.toUpperCase()}`)
+    .executeTakeFirst();
+  if (!bin) throw new AppError('PUTAWAY_BIN_INVALID', `${binCode} is not an active storage bin of the warehouse`);
+  const scanned = await itemOfScan(tx, ctx, input.itemScan);
+  if (scanned !== task.item_id) throw new AppError('PUTAWAY_ITEM_MISMATCH', `${input.itemScan.trim()} is not the item of the task`);
+  const qty = parseDecimal(input.qty, '/qty');
+  if (!qty.isPositive()) throw new AppError('VALIDATION_FAILED', 'qty is positive', [{ field: '/qty', message: 'is not positive' }]);
+  const remaining = new Dec(task.qty).minus(task.qty_put_away);
+  if (qty.gt(remaining)) throw new AppError('PUTAWAY_QTY_EXCEEDS_TASK', `the task has ${remaining.toFixed()} left to put away`);
+
+  await moveStockBetweenBins(tx, ctx, { itemId: task.item_id, warehouseId: task.warehouse_id, fromBinId: task.from_bin_id, toBinId: bin.bin_id, qty: qty.toFixed(), referenceType: 'putaway_task', referenceId: task.task_id });
+  const putAway = new Dec(task.qty_put_away).plus(qty);
+  const done = putAway.gte(task.qty);
+  const updated = await tx
+    .updateTable('putaway_tasks')
+    .set({ qty_put_away: putAway.toFixed(), assigned_to: me, ...(done ? { status: 'done', completed_at: ctx.clock.now() } : {}) })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('task_id', '=', task.task_id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await audit(tx, ctx, { action: 'putaway_task.confirm', entityType: 'putaway_task', entityId: task.task_id, before: { qtyPutAway: decimalString(task.qty_put_away), status: task.status }, after: { qtyPutAway: putAway.toFixed(), status: updated.status, toBin: bin.code, qty: qty.toFixed() } });
+  await appendEvent(tx, ctx, { eventType: 'putaway_task.confirmed', aggregateType: 'putaway_task', aggregateId: task.task_id, payload: { taskId: task.task_id, itemId: task.item_id, warehouseId: task.warehouse_id, toBinId: bin.bin_id, toBinCode: bin.code, qty: qty.toFixed(), status: updated.status } });
+  return (await toTasks(tx, ctx, [updated]))[0]!;
+}
+
+async function itemOfScan(tx: Tx, ctx: OperationContext, scan: string): Promise<string | null> {
+  const code = scan.trim();
+  const attempts: Array<{ gtin: string } | { sku: string }> = /^(\d{8}|\d{12,14})$/.test(code) ? [{ gtin: code }, { sku: code }] : [{ sku: code }];
+  for (const ref of attempts) {
+    try {
+      return (await resolveItemOrThrow(tx, ctx, ref)).itemId;
+    } catch (error) {
+      if (!isAppError(error) || (error.code !== 'ITEM_NOT_FOUND' && error.code !== 'ITEM_INACTIVE')) throw error;
+    }
+  }
+  return null;
+}
