@@ -6,8 +6,9 @@ import { bearer } from '../../../test/support/tenants.ts';
 import { buildApp } from '../../app.ts';
 import { Dec } from '../../platform/money.ts';
 import { newId } from '../../platform/ids.ts';
-import { receiveStock } from '../inventory/index.ts';
-import { lockBackorderedOrders, releaseBackorders } from '../sales/index.ts';
+import type { OperationContext } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/index.ts';
+import { createPurchaseOrder, postReceipt } from '../purchasing/index.ts';
 import { FREIGHT_TARIFF, FREIGHT_TERMS, POLICIES, assertBooks, clock, inWorld, key, newWorld, sum, writtenState, type Model, type ModelInvoice, type ModelOrder, type World } from './books-model.fixtures.ts';
 
 /**
@@ -100,6 +101,15 @@ class AdjustStock implements Cmd {
   toString = () => `adjust(item${this.item}, wh${this.warehouse}, ${this.qty} @ ${this.unitCost})`;
 }
 
+/** One supplier per model tenant, made on the first receipt. */
+async function modelSupplier(tx: Tx, ctx: OperationContext): Promise<string> {
+  const existing = await tx.selectFrom('suppliers').select('supplier_id').where('tenant_id', '=', ctx.tenantId).where('code', '=', 'MODEL-SUP').executeTakeFirst();
+  if (existing) return existing.supplier_id;
+  const supplierId = newId();
+  await tx.insertInto('suppliers').values({ tenant_id: ctx.tenantId, supplier_id: supplierId, code: 'MODEL-SUP', name: 'Model supplier', currency: 'USD' }).execute();
+  return supplierId;
+}
+
 class ReceiveStock implements Cmd {
   constructor(readonly item: number, readonly warehouse: number, readonly qty: number, readonly unitCost: string) {}
   check = () => true;
@@ -107,11 +117,13 @@ class ReceiveStock implements Cmd {
     count(model, 'receive');
     const itemId = world.items[this.item]!.itemId;
     const warehouseId = world.warehouses[this.warehouse]!;
-    // What a purchase receipt does: receive into the storage bin and release backorders, one transaction.
+    // A purchase receipt: a PO for the quantity, received by scanning the SKU into the storage
+    // bin; stock, GRNI and the backorder release commit together (purchasing.postReceipt).
     await inWorld(testDb, world, async (tx, ctx) => {
-      await lockBackorderedOrders(tx, ctx, { itemId });
-      await receiveStock(tx, ctx, { itemId, warehouseId, binId: world.storageBins[this.warehouse]!.binId, qty: String(this.qty), unitCost: this.unitCost, referenceType: 'test_receipt', referenceId: newId() });
-      await releaseBackorders(tx, ctx, { itemId, warehouseId });
+      const supplierId = await modelSupplier(tx, ctx);
+      const po = await createPurchaseOrder(tx, ctx, { poNumber: `PO-M${newId().slice(-10)}`, supplierId, warehouseId, lines: [{ itemId, qty: String(this.qty), unitCost: this.unitCost }] });
+      await tx.updateTable('purchase_orders').set({ status: 'sent' }).where('tenant_id', '=', ctx.tenantId).where('po_id', '=', po.purchaseOrderId).execute();
+      await postReceipt(tx, ctx, { receiptNumber: `RCV-M${newId().slice(-10)}`, purchaseOrderId: po.purchaseOrderId, binId: world.storageBins[this.warehouse]!.binId, lines: [{ scan: world.items[this.item]!.sku, qty: String(this.qty) }] });
     });
     model.onHand.set(key(itemId, warehouseId), (model.onHand.get(key(itemId, warehouseId)) ?? 0) + this.qty);
     model.stats.succeeded++;

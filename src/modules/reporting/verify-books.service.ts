@@ -12,7 +12,7 @@ import { accountBalanceSql } from '../ledger/index.ts';
  */
 
 export interface BooksIdentity {
-  /** Stable name: 'inventory_value', 'accounts_receivable', 'journal_entries_balanced', 'stock_positions'. */
+  /** Stable name: 'inventory_value', 'accounts_receivable', 'grni', 'journal_entries_balanced', 'stock_positions'. */
   name: string;
   description: string;
   ok: boolean;
@@ -63,6 +63,22 @@ export async function verifyBooks(tx: Tx, ctx: OperationContext): Promise<BooksV
     ),
   );
 
+  // GRNI is a credit balance: what was received and not yet invoiced, at the PO cost the
+  // receipt posted. Supplier invoices do not exist yet, so every receipt line is uninvoiced;
+  // the supplier-invoice slice subtracts its matched values from the operational side here.
+  const grni = await sql<{ operational: string; ledger: string }>`
+    select
+      (select coalesce(sum(value_minor), 0) from receipt_lines where tenant_id = ${ctx.tenantId}) as operational,
+      (${accountBalanceSql(ctx.tenantId, 'grni')}) as ledger`.execute(tx);
+  identities.push(
+    compare(
+      'grni',
+      'Σ value received not yet invoiced = GL GRNI (credit) balance',
+      { label: 'received not invoiced', value: minorFromDb(grni.rows[0]!.operational) },
+      { label: 'GL GRNI', value: 0 - minorFromDb(grni.rows[0]!.ledger) },
+    ),
+  );
+
   // The database refuses unbalanced entries at commit; this catches rows written around it
   // (a restore, a migration run as the owner with triggers disabled).
   const unbalanced = await sql<{ entry_id: string; lines: string; difference: string }>`
@@ -103,7 +119,7 @@ function compare(name: string, description: string, left: BooksIdentity['left'],
 }
 
 /** Identities whose sides are money (minor units); the others count rows. */
-const MONEY_IDENTITIES = new Set(['inventory_value', 'accounts_receivable']);
+const MONEY_IDENTITIES = new Set(['inventory_value', 'accounts_receivable', 'grni']);
 
 /** One line per identity, both sides shown (money in the tenant's currency): what `qm verify` prints. */
 export function formatBooksVerification(result: BooksVerification, currency = 'USD'): string[] {

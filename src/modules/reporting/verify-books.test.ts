@@ -114,10 +114,14 @@ describe('opening receivables post to the ledger', () => {
 });
 
 describe('verifyBooks', () => {
-  it('finds every identity holding, with both sides equal, and the trial balance balanced', async () => {
+  it('finds every identity holding, with both sides equal, and the trial balance balanced; GRNI credited without a receipt document is a difference', async () => {
     const result = await inTenant((tx, ctx) => verifyBooks(tx, ctx));
-    expect(result.ok).toBe(true);
     const byName = Object.fromEntries(result.identities.map((identity) => [identity.name, identity]));
+    // The raw receiveStock above credited GRNI 1200 with no purchasing receipt behind it:
+    // nothing received-not-invoiced explains it, and the identity says so with both figures.
+    expect(result.identities.filter((identity) => !identity.ok).map((identity) => identity.name)).toEqual(['grni']);
+    expect(byName.grni!.left.value).toBe(0);
+    expect(byName.grni!.right.value).toBe(1200);
     // 2500 + 500 − 750 + 1200 + 300 + 0
     expect(byName.inventory_value!.left.value).toBe(3750);
     expect(byName.inventory_value!.right.value).toBe(3750);
