@@ -69,7 +69,7 @@ async function priceLines(tx: Tx, ctx: OperationContext, supplierId: string, cur
   const priced: PricedLine[] = [];
   for (const [index, line] of lines.entries()) {
     const qty = parseDecimal(line.qty, `/lines/${index}/qty`);
-    if (!qty.isPositive()) throw new AppError('VALIDATION_FAILED', 'a line quantity is positive', [{ field: `/lines/${index}/qty`, message: 'is not positive' }]);
+    if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'a line quantity is positive', [{ field: `/lines/${index}/qty`, message: 'is not positive' }]);
     await getItemOrThrow(tx, ctx, line.itemId);
     let unitCost: string;
     if (line.unitCost !== undefined) {

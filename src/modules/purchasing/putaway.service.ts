@@ -196,7 +196,7 @@ export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: C
   const scanned = await itemOfScan(tx, ctx, input.itemScan);
   if (scanned !== task.item_id) throw new AppError('PUTAWAY_ITEM_MISMATCH', `${input.itemScan.trim()} is not the item of the task`);
   const qty = parseDecimal(input.qty, '/qty');
-  if (!qty.isPositive()) throw new AppError('VALIDATION_FAILED', 'qty is positive', [{ field: '/qty', message: 'is not positive' }]);
+  if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'qty is positive', [{ field: '/qty', message: 'is not positive' }]);
   const remaining = new Dec(task.qty).minus(task.qty_put_away);
   if (qty.gt(remaining)) throw new AppError('PUTAWAY_QTY_EXCEEDS_TASK', `the task has ${remaining.toFixed()} left to put away`);
 

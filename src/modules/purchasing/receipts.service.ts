@@ -89,7 +89,7 @@ export async function postReceipt(tx: Tx, ctx: OperationContext, input: PostRece
   if (input.lines.length > RECEIPT_LINES_MAX) throw new AppError('VALIDATION_FAILED', `at most ${RECEIPT_LINES_MAX} lines`, [{ field: '/lines', message: 'too many' }]);
   const quantities = input.lines.map((line, index) => {
     const qty = parseDecimal(line.qty, `/lines/${index}/qty`);
-    if (!qty.isPositive()) throw new AppError('VALIDATION_FAILED', 'a received quantity is positive', [{ field: `/lines/${index}/qty`, message: 'is not positive' }]);
+    if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'a received quantity is positive', [{ field: `/lines/${index}/qty`, message: 'is not positive' }]);
     return qty;
   });
 

@@ -85,7 +85,7 @@ function checkedNumbers(input: UpdateSupplierItemInput): { cost?: string; minOrd
   }
   if (input.packSize !== undefined) {
     const pack = parseDecimal(input.packSize, '/packSize');
-    if (!pack.isPositive()) throw new AppError('VALIDATION_FAILED', 'packSize is positive', [{ field: '/packSize', message: 'is not positive' }]);
+    if (!pack.gt(0)) throw new AppError('VALIDATION_FAILED', 'packSize is positive', [{ field: '/packSize', message: 'is not positive' }]);
     out.packSize = pack.toFixed();
   }
   if (input.supplierPartNumber !== undefined) {
