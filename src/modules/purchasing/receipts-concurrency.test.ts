@@ -89,7 +89,7 @@ describe('concurrent receipts', () => {
     // The six that waited were served oldest first: no older waiting order is short while a newer waiting one got stock.
     const waitingRows = rows.filter((row: { order_id: string }) => waiting.includes(row.order_id));
     const served = waitingRows.map((row: { allocated: number }) => row.allocated);
-    for (let i = 1; i < served.length; i++) if (served[i] > 0) expect(served[i - 1]).toBe(2);
+    for (let i = 1; i < served.length; i++) if (served[i]! > 0) expect(served[i - 1]).toBe(2);
     await booksAgree();
   });
 });
