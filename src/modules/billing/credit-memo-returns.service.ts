@@ -97,7 +97,7 @@ export async function returnGoodsToStock(
 
   const lines: ReturnedLine[] = [];
   for (const plan of plans) {
-    if (!plan.qty.isPositive()) continue;
+    if (!plan.qty.gt(0)) continue;
     // receiveStock values the receipt at qty × unit cost (6 places), rounded to the cent: the
     // recorded cost is what the movement actually carried, so the books agree to the cent.
     const unitCost = new Dec(plan.costMinor).dividedBy(scale).dividedBy(plan.qty).toDecimalPlaces(6, Dec.ROUND_HALF_UP);

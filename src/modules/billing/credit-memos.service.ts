@@ -81,7 +81,7 @@ export async function createCreditMemo(tx: Tx, ctx: OperationContext, input: Cre
   for (const [index, line] of input.lines.entries()) {
     if (seen.has(line.invoiceLineNumber)) throw new AppError('VALIDATION_FAILED', 'each invoice line once', [{ field: `/lines/${index}/invoiceLineNumber`, message: 'is repeated' }]);
     seen.add(line.invoiceLineNumber);
-    if (!parseDecimal(line.qty, `/lines/${index}/qty`).isPositive()) throw new AppError('VALIDATION_FAILED', 'qty must be positive', [{ field: `/lines/${index}/qty`, message: 'must be positive' }]);
+    if (!parseDecimal(line.qty, `/lines/${index}/qty`).gt(0)) throw new AppError('VALIDATION_FAILED', 'qty must be positive', [{ field: `/lines/${index}/qty`, message: 'must be positive' }]);
   }
   if (input.lines.length === 0 && freightMinor === 0) throw new AppError('VALIDATION_FAILED', 'a credit memo credits at least one line or some freight', [{ field: '/lines', message: 'is empty' }]);
 

@@ -31,7 +31,7 @@ export interface MoveStockBetweenBinsInput {
 /** BIN_STOCK_SHORT when the source bin does not hold qty; nothing is written then. */
 export async function moveStockBetweenBins(tx: Tx, ctx: OperationContext, input: MoveStockBetweenBinsInput): Promise<{ fromBin: Bin; toBin: Bin }> {
   const qty = parseDecimal(input.qty, '/qty');
-  if (!qty.isPositive()) throw new AppError('VALIDATION_FAILED', 'a bin move takes a positive qty', [{ field: '/qty', message: 'must be positive' }]);
+  if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'a bin move takes a positive qty', [{ field: '/qty', message: 'must be positive' }]);
   if (input.fromBinId === input.toBinId) throw new AppError('VALIDATION_FAILED', 'a bin move needs two different bins', [{ field: '/toBinId', message: 'is the source bin' }]);
   const fromBin = await getBinOrThrow(tx, ctx, input.warehouseId, input.fromBinId);
   const toBin = await getBinOrThrow(tx, ctx, input.warehouseId, input.toBinId);

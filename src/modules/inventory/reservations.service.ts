@@ -30,7 +30,7 @@ export interface ReserveStockInput {
  */
 export async function reserveStock(tx: Tx, ctx: OperationContext, input: ReserveStockInput): Promise<{ reservationId: string }> {
   const qty = parseDecimal(input.qty, '/qty');
-  if (!qty.isPositive()) throw new AppError('VALIDATION_FAILED', 'a reservation takes a positive qty', [{ field: '/qty', message: 'must be positive' }]);
+  if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'a reservation takes a positive qty', [{ field: '/qty', message: 'must be positive' }]);
   const updated = await tx
     .updateTable('stock_balances')
     .set({ reserved: sql`reserved + ${qty.toFixed()}::numeric`, updated_at: ctx.clock.now() })
@@ -173,7 +173,7 @@ export async function releaseReservedQty(
   input: { itemId: string; warehouseId: string; orderId: string; lineId: string; qty: string },
 ): Promise<{ itemId: string; warehouseId: string; qty: string }> {
   const qty = parseDecimal(input.qty, '/qty');
-  if (!qty.isPositive()) throw new AppError('VALIDATION_FAILED', 'a partial release takes a positive qty', [{ field: '/qty', message: 'must be positive' }]);
+  if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'a partial release takes a positive qty', [{ field: '/qty', message: 'must be positive' }]);
   await lockStockBalances(tx, ctx, [{ itemId: input.itemId, warehouseId: input.warehouseId }]);
   const open = await tx
     .selectFrom('reservations')

@@ -45,7 +45,7 @@ export interface IssueReservedStockInput {
  */
 export async function issueReservedStock(tx: Tx, ctx: OperationContext, input: IssueReservedStockInput): Promise<PostedMovement> {
   const qty = parseDecimal(input.qty, '/qty');
-  if (!qty.isPositive()) throw new AppError('VALIDATION_FAILED', 'an issue takes a positive qty', [{ field: '/qty', message: 'must be positive' }]);
+  if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'an issue takes a positive qty', [{ field: '/qty', message: 'must be positive' }]);
   const bin = await getBinOrThrow(tx, ctx, input.warehouseId, input.binId);
   const currency = (await getTenantOrThrow(tx, ctx.tenantId)).functionalCurrency;
 

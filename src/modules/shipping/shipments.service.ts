@@ -118,7 +118,7 @@ export async function addCarton(tx: Tx, ctx: OperationContext, input: { shipment
   let weightKg: string | null = null;
   if (input.weightKg !== undefined) {
     const weight = parseDecimal(input.weightKg, '/weightKg');
-    if (!weight.isPositive() || weight.decimalPlaces() > 3) throw new AppError('VALIDATION_FAILED', 'weightKg is positive with at most 3 decimals', [{ field: '/weightKg', message: 'is not a positive weight' }]);
+    if (!weight.gt(0) || weight.decimalPlaces() > 3) throw new AppError('VALIDATION_FAILED', 'weightKg is positive with at most 3 decimals', [{ field: '/weightKg', message: 'is not a positive weight' }]);
     weightKg = weight.toFixed();
   }
   const serial = BigInt(input.serialNumber.replace(/^\D+/, ''));
@@ -162,7 +162,7 @@ export interface PackCartonLineInput {
  */
 export async function packCartonLine(tx: Tx, ctx: OperationContext, input: PackCartonLineInput): Promise<Carton> {
   const qty = parseDecimal(input.qty, '/qty');
-  if (!qty.isPositive()) throw new AppError('VALIDATION_FAILED', 'qty must be positive', [{ field: '/qty', message: 'must be positive' }]);
+  if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'qty must be positive', [{ field: '/qty', message: 'must be positive' }]);
   if ((input.itemScan === undefined) === (input.lineId === undefined)) {
     throw new AppError('VALIDATION_FAILED', 'name the goods by exactly one of itemScan or lineId', [{ field: '/itemScan', message: 'give itemScan or lineId' }]);
   }
