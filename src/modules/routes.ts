@@ -5,6 +5,7 @@ import { catalogRoutes } from './catalog/index.ts';
 import { inventoryRoutes } from './inventory/index.ts';
 import { ledgerRoutes } from './ledger/index.ts';
 import { partnersRoutes } from './partners/index.ts';
+import { payablesRoutes } from './payables/index.ts';
 import { pricingRoutes } from './pricing/index.ts';
 import { purchasingRoutes } from './purchasing/index.ts';
 import { booksRoutes } from './reporting/index.ts';
@@ -29,4 +30,5 @@ export const moduleRoutes: RouteSpec[] = [
   ...booksRoutes,
   ...warehousePickingRoutes,
   ...purchasingRoutes,
+  ...payablesRoutes,
 ];

@@ -158,6 +158,19 @@ export const ERROR_CATALOGUE = {
   PUTAWAY_BIN_INVALID: { status: 422, title: 'The scanned bin is not an active storage bin of the warehouse' },
   PUTAWAY_ITEM_MISMATCH: { status: 422, title: 'The scanned item is not the item of the putaway task' },
   PUTAWAY_QTY_EXCEEDS_TASK: { status: 422, title: 'The quantity is more than the putaway task holds' },
+  // Payables (src/modules/payables)
+  SUPPLIER_INVOICE_NOT_FOUND: { status: 404, title: 'No such supplier invoice' },
+  SUPPLIER_INVOICE_DUPLICATE: { status: 409, title: 'The supplier\'s invoice number was already entered' },
+  SUPPLIER_INVOICE_PO_OF_OTHER_SUPPLIER: { status: 422, title: 'The purchase order belongs to another supplier' },
+  SUPPLIER_INVOICE_PO_NOT_INVOICEABLE: { status: 409, title: 'The purchase order cannot be invoiced in its state' },
+  SUPPLIER_INVOICE_LINE_NOT_ON_ORDER: { status: 422, title: 'The invoice line names no line of the purchase order' },
+  SUPPLIER_INVOICE_NOT_HELD: { status: 409, title: 'Only a held supplier invoice can be approved, rematched or rejected' },
+  SUPPLIER_INVOICE_QTY_NOT_RECEIVED: { status: 409, title: 'The invoice bills goods that have not been received; it cannot be approved' },
+  SUPPLIER_PAYMENT_NOT_FOUND: { status: 404, title: 'No such supplier payment' },
+  SUPPLIER_PAYMENT_OVER_APPLIED: { status: 422, title: 'The amount applied is more than the supplier invoice has open' },
+  SUPPLIER_PAYMENT_NOT_FULLY_APPLIED: { status: 422, title: 'The applications must add up to the payment amount' },
+  SUPPLIER_PAYMENT_INVOICE_NOT_OPEN: { status: 409, title: 'The supplier invoice is not posted' },
+  SUPPLIER_PAYMENT_INVOICE_OF_OTHER_SUPPLIER: { status: 422, title: 'The supplier invoice belongs to another supplier' },
   // Demo data (src/modules/demo)
   DEMO_EXISTS: { status: 409, title: 'The demo tenant already exists' },
   // File store

@@ -38,6 +38,10 @@ export const PERMISSIONS = {
   'purchasing:write': 'Maintain supplier items and bank details; create, revise, send, close and cancel purchase orders',
   'purchasing:approve': 'Approve purchase orders (above the tenant threshold, not one\'s own)',
   'purchasing:receive': 'Receive goods against purchase orders by scan and confirm putaway tasks',
+  'payables:read': 'Read supplier invoices, supplier payments and the AP aging',
+  'payables:write': 'Enter supplier invoices (matched three ways) and rematch held ones',
+  'payables:approve': 'Approve (release price holds) or reject held supplier invoices',
+  'payables:payments': 'Record supplier payments and apply them to supplier invoices',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -106,3 +106,15 @@ export async function findPurchaseOrderRowOrThrow(tx: Tx, ctx: OperationContext,
   if (!row) throw new AppError('PURCHASE_ORDER_NOT_FOUND', `no purchase order ${purchaseOrderId}`);
   return row;
 }
+
+/**
+ * Several PO headers locked FOR NO KEY UPDATE in one statement, in po_id order (DESIGN §2a
+ * step 1): a supplier invoice spanning several POs takes them this way, so it serialises with
+ * the receipts of each of them (which lock the same row) and never deadlocks with another
+ * invoice naming the same POs in another order. Returns the rows found (a missing id is absent).
+ */
+export async function lockPurchaseOrderHeadersInOrder(tx: Tx, ctx: OperationContext, poIds: string[]): Promise<PurchaseOrderRow[]> {
+  if (poIds.length === 0) return [];
+  const ids = [...new Set(poIds)].sort();
+  return tx.selectFrom('purchase_orders').selectAll().where('tenant_id', '=', ctx.tenantId).where('po_id', 'in', ids).orderBy('po_id').forNoKeyUpdate().execute();
+}

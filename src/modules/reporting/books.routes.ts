@@ -10,6 +10,7 @@ export const booksRoutes: RouteSpec[] = [
     summary: 'Check that the books agree with the operations',
     description:
       'The identities of `qm verify`, each with both sides: Σ stock movement values = GL inventory, Σ receivable open items = GL accounts receivable, ' +
+      'Σ received − Σ GRNI cleared by posted supplier invoices = GL GRNI, Σ payable open items = GL accounts payable, ' +
       'no unbalanced journal entry, stock positions = Σ movements and reservations. ok is true when all hold.',
     tags: ['reporting'],
     permission: 'ledger:read',

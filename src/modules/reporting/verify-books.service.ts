@@ -12,7 +12,7 @@ import { accountBalanceSql } from '../ledger/index.ts';
  */
 
 export interface BooksIdentity {
-  /** Stable name: 'inventory_value', 'accounts_receivable', 'grni', 'journal_entries_balanced', 'stock_positions'. */
+  /** Stable name: 'inventory_value', 'accounts_receivable', 'grni', 'accounts_payable', 'journal_entries_balanced', 'stock_positions'. */
   name: string;
   description: string;
   ok: boolean;
@@ -64,18 +64,35 @@ export async function verifyBooks(tx: Tx, ctx: OperationContext): Promise<BooksV
   );
 
   // GRNI is a credit balance: what was received and not yet invoiced, at the PO cost the
-  // receipt posted. Supplier invoices do not exist yet, so every receipt line is uninvoiced;
-  // the supplier-invoice slice subtracts its matched values from the operational side here.
+  // receipt posted — Σ receipt line values less the GRNI cleared by POSTED supplier invoices
+  // (held and rejected ones have posted nothing).
   const grni = await sql<{ operational: string; ledger: string }>`
     select
-      (select coalesce(sum(value_minor), 0) from receipt_lines where tenant_id = ${ctx.tenantId}) as operational,
+      (select coalesce(sum(value_minor), 0) from receipt_lines where tenant_id = ${ctx.tenantId})
+      - (select coalesce(sum(l.grni_cleared_minor), 0) from supplier_invoice_lines l
+           join supplier_invoices i on i.tenant_id = l.tenant_id and i.supplier_invoice_id = l.supplier_invoice_id
+          where l.tenant_id = ${ctx.tenantId} and i.status = 'posted') as operational,
       (${accountBalanceSql(ctx.tenantId, 'grni')}) as ledger`.execute(tx);
   identities.push(
     compare(
       'grni',
-      'Σ value received not yet invoiced = GL GRNI (credit) balance',
+      'Σ value received − Σ GRNI cleared by posted supplier invoices = GL GRNI (credit) balance',
       { label: 'received not invoiced', value: minorFromDb(grni.rows[0]!.operational) },
       { label: 'GL GRNI', value: 0 - minorFromDb(grni.rows[0]!.ledger) },
+    ),
+  );
+
+  // Accounts payable is a credit balance: Σ open supplier items (what we owe) = − GL AP.
+  const payables = await sql<{ operational: string; ledger: string }>`
+    select
+      (select coalesce(sum(open_minor), 0) from payable_open_items where tenant_id = ${ctx.tenantId}) as operational,
+      (${accountBalanceSql(ctx.tenantId, 'accounts_payable')}) as ledger`.execute(tx);
+  identities.push(
+    compare(
+      'accounts_payable',
+      'Σ payable open items = GL accounts payable (credit) balance',
+      { label: 'open supplier items', value: minorFromDb(payables.rows[0]!.operational) },
+      { label: 'GL accounts payable', value: 0 - minorFromDb(payables.rows[0]!.ledger) },
     ),
   );
 
@@ -119,7 +136,7 @@ function compare(name: string, description: string, left: BooksIdentity['left'],
 }
 
 /** Identities whose sides are money (minor units); the others count rows. */
-const MONEY_IDENTITIES = new Set(['inventory_value', 'accounts_receivable', 'grni']);
+const MONEY_IDENTITIES = new Set(['inventory_value', 'accounts_receivable', 'grni', 'accounts_payable']);
 
 /** One line per identity, both sides shown (money in the tenant's currency): what `qm verify` prints. */
 export function formatBooksVerification(result: BooksVerification, currency = 'USD'): string[] {

@@ -382,6 +382,22 @@ export interface OutboxSubscriptions {
   updated_at: Generated<Timestamp>;
 }
 
+export interface PayableOpenItems {
+  amount_minor: Int8;
+  created_at: Timestamp;
+  currency: string;
+  document_date: string;
+  document_id: string;
+  document_number: string;
+  document_type: string;
+  due_date: string;
+  open_item_id: string;
+  open_minor: Int8;
+  supplier_document_number: string | null;
+  supplier_id: string;
+  tenant_id: string;
+}
+
 export interface PaymentApplications {
   amount_minor: Int8;
   application_id: string;
@@ -703,6 +719,47 @@ export interface SupplierBankDetails {
   updated_by: string;
 }
 
+export interface SupplierInvoiceLines {
+  amount_minor: Int8;
+  grni_cleared_minor: Generated<Int8>;
+  holds: Generated<Json>;
+  item_id: string;
+  line_number: number;
+  po_id: string;
+  po_line_id: string;
+  po_unit_cost: Numeric;
+  ppv_minor: Generated<Int8>;
+  qty: Numeric;
+  supplier_invoice_id: string;
+  tenant_id: string;
+  unit_price: Numeric;
+}
+
+export interface SupplierInvoices {
+  approved_at: Timestamp | null;
+  approved_by: string | null;
+  created_at: Timestamp;
+  created_by: string;
+  currency: string;
+  due_date: string;
+  freight_minor: Generated<Int8>;
+  goods_minor: Int8;
+  invoice_date: string;
+  invoice_number: string;
+  journal_entry_id: string | null;
+  posted_at: Timestamp | null;
+  reject_reason: string | null;
+  rejected_at: Timestamp | null;
+  rejected_by: string | null;
+  revision: Generated<number>;
+  status: string;
+  supplier_id: string;
+  supplier_invoice_id: string;
+  supplier_invoice_number: string;
+  tenant_id: string;
+  total_minor: Int8;
+}
+
 export interface SupplierItems {
   active: Generated<boolean>;
   cost: Numeric;
@@ -714,6 +771,28 @@ export interface SupplierItems {
   revision: Generated<number>;
   supplier_id: string;
   supplier_part_number: string;
+  tenant_id: string;
+}
+
+export interface SupplierPaymentApplications {
+  amount_minor: Int8;
+  applied_on: string;
+  open_item_id: string;
+  supplier_payment_id: string;
+  tenant_id: string;
+}
+
+export interface SupplierPayments {
+  amount_minor: Int8;
+  created_at: Timestamp;
+  created_by: string;
+  currency: string;
+  journal_entry_id: string;
+  payment_date: string;
+  payment_number: string;
+  reference: string | null;
+  supplier_id: string;
+  supplier_payment_id: string;
   tenant_id: string;
 }
 
@@ -802,6 +881,7 @@ export interface DB {
   outbox_deliveries: OutboxDeliveries;
   outbox_events: OutboxEvents;
   outbox_subscriptions: OutboxSubscriptions;
+  payable_open_items: PayableOpenItems;
   payment_applications: PaymentApplications;
   pick_tasks: PickTasks;
   pick_waves: PickWaves;
@@ -822,7 +902,11 @@ export interface DB {
   stock_balances: StockBalances;
   stock_movements: StockMovements;
   supplier_bank_details: SupplierBankDetails;
+  supplier_invoice_lines: SupplierInvoiceLines;
+  supplier_invoices: SupplierInvoices;
   supplier_items: SupplierItems;
+  supplier_payment_applications: SupplierPaymentApplications;
+  supplier_payments: SupplierPayments;
   suppliers: Suppliers;
   tax_jurisdictions: TaxJurisdictions;
   tax_rates: TaxRates;
