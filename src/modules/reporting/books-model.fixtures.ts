@@ -69,6 +69,10 @@ export interface Model {
   invoices: ModelInvoice[];
   payments: Array<{ paymentId: string; openItemId: string; amountMinor: number; appliedMinor: number }>;
   creditMemos: Array<{ creditMemoId: string; totalMinor: number }>;
+  /** Purchase orders received in full (one line each) and how much of them posted supplier invoices billed. */
+  purchaseOrders: Array<{ purchaseOrderId: string; qty: number; unitCost: string; invoicedQty: number }>;
+  /** Posted supplier invoices and what supplier payments applied to them. */
+  supplierInvoices: Array<{ supplierInvoiceId: string; supplierInvoiceNumber: string; totalMinor: number; paidMinor: number }>;
   stats: { attempted: number; succeeded: number; refused: number; byCommand: Record<string, number> };
 }
 
@@ -118,11 +122,14 @@ export async function writtenState(testDb: () => TestDatabase, tenantId: string)
     'stock_movements', 'reservations', 'journal_entries', 'journal_lines', 'pick_waves', 'pick_tasks', 'shipments', 'cartons', 'carton_lines',
     'shipment_lines', 'invoices', 'invoice_lines', 'credit_memos', 'credit_memo_lines', 'customer_payments', 'payment_applications',
     'receivable_open_items', 'outbox_events', 'audit_log',
+    'supplier_invoices', 'supplier_invoice_lines', 'payable_open_items', 'supplier_payments', 'supplier_payment_applications',
   ];
   const counts = tables.map((table) => `(select count(*) from ${table} where tenant_id = $1)::text as ${table}`).join(', ');
   const { rows } = await testDb().admin.query(
     `select ${counts},
        (select coalesce(sum(open_minor), 0) from receivable_open_items where tenant_id = $1)::text as open_minor,
+       (select coalesce(sum(open_minor), 0) from payable_open_items where tenant_id = $1)::text as payable_open_minor,
+       (select string_agg(status, ',' order by supplier_invoice_id) from supplier_invoices where tenant_id = $1) as supplier_invoice_statuses,
        (select coalesce(sum(on_hand), 0) || '/' || coalesce(sum(reserved), 0) || '/' || coalesce(sum(value_minor), 0) from stock_balances where tenant_id = $1) as balances,
        (select coalesce(sum(qty_picked), 0) || '/' || coalesce(sum(qty_shipped), 0) || '/' || coalesce(sum(qty_allocated), 0) || '/' || coalesce(sum(qty_backordered), 0) from sales_order_lines where tenant_id = $1) as lines,
        (select string_agg(status, ',' order by order_id) from sales_orders where tenant_id = $1) as statuses,
@@ -240,5 +247,25 @@ export async function assertBooks(testDb: () => TestDatabase, model: Model): Pro
   )) {
     expect(row.invoices, row.shipment_id).toBe(1);
     expect(row.cost_entries, row.shipment_id).toBe(row.cost > 0 ? 1 : 0);
+  }
+
+  // Supplier invoices: one AP open item per posted invoice, open = total − what the model paid.
+  const payables = new Map((await q(`select document_id, amount_minor::int as amount, open_minor::int as open from payable_open_items where tenant_id = $1`)).map((row) => [row.document_id, row]));
+  expect(payables.size).toBe(model.supplierInvoices.length);
+  for (const invoice of model.supplierInvoices) {
+    expect(payables.get(invoice.supplierInvoiceId)).toEqual({ document_id: invoice.supplierInvoiceId, amount: invoice.totalMinor, open: invoice.totalMinor - invoice.paidMinor });
+  }
+  // GRNI per PO line: never cleared beyond what its receipts credited, and exactly 0 left once all received is billed.
+  for (const row of await q(
+    `select l.line_id, l.qty_received::text as received,
+            (select coalesce(sum(r.value_minor), 0) from receipt_lines r where r.tenant_id = l.tenant_id and r.po_line_id = l.line_id)::int as value,
+            (select coalesce(sum(sl.grni_cleared_minor), 0) from supplier_invoice_lines sl join supplier_invoices si using (tenant_id, supplier_invoice_id)
+              where sl.tenant_id = l.tenant_id and sl.po_line_id = l.line_id and si.status = 'posted')::int as cleared,
+            (select coalesce(sum(sl.qty), 0) from supplier_invoice_lines sl join supplier_invoices si using (tenant_id, supplier_invoice_id)
+              where sl.tenant_id = l.tenant_id and sl.po_line_id = l.line_id and si.status = 'posted')::text as invoiced
+       from purchase_order_lines l where l.tenant_id = $1`,
+  )) {
+    expect(row.value - row.cleared, `GRNI of PO line ${row.line_id}`).toBeGreaterThanOrEqual(0);
+    if (new Dec(row.invoiced).gte(row.received)) expect(row.value - row.cleared, `GRNI left on fully billed PO line ${row.line_id}`).toBe(0);
   }
 }

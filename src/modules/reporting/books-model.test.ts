@@ -16,7 +16,9 @@ import { FREIGHT_TARIFF, FREIGHT_TERMS, POLICIES, assertBooks, clock, inWorld, k
  * pick (full, partial, short, a wrong scan), pack and ship (entered or computed
  * freight, an over-pack refused), pay (full, partial, across invoices, unapplied,
  * over-applied, on a voided invoice), credit memo (one unit, the rest, too much,
- * freight) and void — random sequences on the real database. After EVERY command
+ * freight) and void, purchase receipts, supplier invoices (exact, partial, price within
+ * tolerance, price beyond it then approved, more than received then rejected, a duplicate
+ * number refused) and supplier payments (full, partial, over-applied) — random sequences on the real database. After EVERY command
  * every `qm verify` identity holds, inventory value is exactly 0 wherever quantity
  * is 0 and never negative, and the database agrees with the model's own count of
  * stock, picks, shipments, invoices, applications and credits
@@ -119,12 +121,14 @@ class ReceiveStock implements Cmd {
     const warehouseId = world.warehouses[this.warehouse]!;
     // A purchase receipt: a PO for the quantity, received by scanning the SKU into the storage
     // bin; stock, GRNI and the backorder release commit together (purchasing.postReceipt).
-    await inWorld(testDb, world, async (tx, ctx) => {
+    const purchaseOrderId = await inWorld(testDb, world, async (tx, ctx) => {
       const supplierId = await modelSupplier(tx, ctx);
       const po = await createPurchaseOrder(tx, ctx, { poNumber: `PO-M${newId().slice(-10)}`, supplierId, warehouseId, lines: [{ itemId, qty: String(this.qty), unitCost: this.unitCost }] });
       await tx.updateTable('purchase_orders').set({ status: 'sent' }).where('tenant_id', '=', ctx.tenantId).where('po_id', '=', po.purchaseOrderId).execute();
       await postReceipt(tx, ctx, { receiptNumber: `RCV-M${newId().slice(-10)}`, purchaseOrderId: po.purchaseOrderId, binId: world.storageBins[this.warehouse]!.binId, lines: [{ scan: world.items[this.item]!.sku, qty: String(this.qty) }] });
+      return po.purchaseOrderId;
     });
+    model.purchaseOrders.push({ purchaseOrderId, qty: this.qty, unitCost: this.unitCost, invoicedQty: 0 });
     model.onHand.set(key(itemId, warehouseId), (model.onHand.get(key(itemId, warehouseId)) ?? 0) + this.qty);
     model.stats.succeeded++;
     await assertBooks(testDb, model);
@@ -406,6 +410,83 @@ class VoidInvoice implements Cmd {
   toString = () => `void(#${this.pick})`;
 }
 
+type SupplierInvoiceMode = 'exact' | 'partial' | 'price_within' | 'price_beyond' | 'over_qty' | 'duplicate';
+
+/**
+ * A supplier invoice for a received PO, through the API: exact and partial quantities and a price
+ * 1 % off post at once; a price 10 % off is held and then approved (the variance to PPV); billing
+ * more than is left un-billed is held and then rejected; a supplier number used before is refused.
+ */
+class EnterSupplierInvoice implements Cmd {
+  constructor(readonly pick: number, readonly mode: SupplierInvoiceMode) {}
+  check = (model: Readonly<Model>) => model.purchaseOrders.length > 0;
+  async run(model: Model, world: World) {
+    const po = model.purchaseOrders[this.pick % model.purchaseOrders.length]!;
+    const open = po.qty - po.invoicedQty;
+    const mode: SupplierInvoiceMode = this.mode === 'duplicate' && model.supplierInvoices.length === 0 ? 'exact' : this.mode;
+    count(model, `sinv_${mode}`);
+    const supplierId = (await rows(world, `select supplier_id from suppliers where tenant_id = $1 and code = 'MODEL-SUP'`))[0].supplier_id;
+    const qty = mode === 'over_qty' || open === 0 ? open + 1 : mode === 'partial' ? Math.max(1, Math.floor(open / 2)) : open;
+    const factor = mode === 'price_within' ? '1.01' : mode === 'price_beyond' ? '1.10' : '1';
+    const unitPrice = new Dec(po.unitCost).times(factor).toDecimalPlaces(6).toFixed();
+    const supplierInvoiceNumber = mode === 'duplicate' ? model.supplierInvoices[this.pick % model.supplierInvoices.length]!.supplierInvoiceNumber.toLowerCase() : `SUP-${newId().slice(-12)}`;
+    const before = await snapshot(model);
+    const response = await request(world, 'POST', '/v1/supplier-invoices', {
+      supplierId, supplierInvoiceNumber, invoiceDate: '2026-12-01', lines: [{ purchaseOrderId: po.purchaseOrderId, lineNumber: 1, qty: String(qty), unitPrice }],
+    });
+    if (mode === 'duplicate') {
+      await expectRefused(model, response, ['SUPPLIER_INVOICE_DUPLICATE'], before);
+      await assertBooks(testDb, model);
+      return;
+    }
+    expect(response.statusCode, response.body).toBe(201);
+    let invoice = response.json();
+    expect(invoice.totalMinor).toBe(new Dec(qty).times(unitPrice).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber());
+    if (qty > open) {
+      expect(invoice.status).toBe('held');
+      expect((await request(world, 'POST', `/v1/supplier-invoices/${invoice.supplierInvoiceId}/reject`, { reason: 'model: not received' })).json().status).toBe('rejected');
+    } else {
+      if (mode === 'price_beyond') {
+        expect(invoice.status).toBe('held');
+        const approved = await request(world, 'POST', `/v1/supplier-invoices/${invoice.supplierInvoiceId}/approve`, {});
+        expect(approved.statusCode, approved.body).toBe(200);
+        invoice = approved.json();
+      }
+      expect(invoice.status).toBe('posted');
+      po.invoicedQty += qty;
+      model.supplierInvoices.push({ supplierInvoiceId: invoice.supplierInvoiceId, supplierInvoiceNumber, totalMinor: invoice.totalMinor, paidMinor: 0 });
+    }
+    model.stats.succeeded++;
+    await assertBooks(testDb, model);
+  }
+  toString = () => `supplierInvoice(#${this.pick}, ${this.mode})`;
+}
+
+type SupplierPayMode = 'full' | 'partial' | 'over';
+
+class PaySupplier implements Cmd {
+  constructor(readonly pick: number, readonly mode: SupplierPayMode) {}
+  check = (model: Readonly<Model>) => model.supplierInvoices.some((invoice) => invoice.paidMinor < invoice.totalMinor);
+  async run(model: Model, world: World) {
+    count(model, `spay_${this.mode}`);
+    const open = model.supplierInvoices.filter((invoice) => invoice.paidMinor < invoice.totalMinor);
+    const invoice = open[this.pick % open.length]!;
+    const openMinor = invoice.totalMinor - invoice.paidMinor;
+    const amountMinor = this.mode === 'full' ? openMinor : this.mode === 'partial' ? Math.max(1, Math.floor(openMinor / 3)) : openMinor + 1;
+    const supplierId = (await rows(world, `select supplier_id from suppliers where tenant_id = $1 and code = 'MODEL-SUP'`))[0].supplier_id;
+    const before = await snapshot(model);
+    const response = await request(world, 'POST', '/v1/supplier-payments', { supplierId, amountMinor, applications: [{ supplierInvoiceId: invoice.supplierInvoiceId, amountMinor }] });
+    if (this.mode === 'over') await expectRefused(model, response, ['SUPPLIER_PAYMENT_OVER_APPLIED'], before);
+    else {
+      expect(response.statusCode, response.body).toBe(201);
+      invoice.paidMinor += amountMinor;
+      model.stats.succeeded++;
+    }
+    await assertBooks(testDb, model);
+  }
+  toString = () => `paySupplier(#${this.pick}, ${this.mode})`;
+}
+
 const item = fc.integer({ min: 0, max: 1 });
 const warehouse = fc.integer({ min: 0, max: 1 });
 const unitCost = fc.constantFrom('1.46', '0.333333', '2.17');
@@ -416,6 +497,10 @@ const ship = fc.tuple(fc.nat(), fc.boolean(), fc.boolean(), fc.boolean()).map(([
 const receive = fc.tuple(item, warehouse, fc.integer({ min: 1, max: 6 }), unitCost).map(([i, w, q, c]) => new ReceiveStock(i, w, q, c));
 const wave = warehouse.map((w) => new Wave(w));
 const pay = fc.tuple(customer, fc.constantFrom<PayMode>('full', 'partial', 'across', 'unapplied', 'over', 'voided')).map(([c, mode]) => new Pay(c, mode));
+const supplierInvoice = fc
+  .tuple(fc.nat(), fc.constantFrom<SupplierInvoiceMode>('exact', 'partial', 'price_within', 'price_beyond', 'price_beyond', 'over_qty', 'duplicate'))
+  .map(([p, mode]) => new EnterSupplierInvoice(p, mode));
+const paySupplier = fc.tuple(fc.nat(), fc.constantFrom<SupplierPayMode>('full', 'partial', 'partial', 'over')).map(([p, mode]) => new PaySupplier(p, mode));
 const credit = fc.tuple(fc.nat(), fc.nat(), fc.constantFrom<CreditMode>('one', 'rest', 'too_much', 'freight')).map(([p, l, mode]) => new CreditMemo(p, l, mode));
 /** Weights: an arbitrary listed n times is drawn n times as often, so that sequences reach shipping and billing. */
 const weighted = <T>(n: number, arbitrary: T): T[] => Array.from({ length: n }, () => arbitrary);
@@ -430,6 +515,8 @@ const commands = [
   ...weighted(3, pay),
   ...weighted(2, credit),
   fc.nat().map((p) => new VoidInvoice(p)),
+  supplierInvoice,
+  paySupplier,
 ];
 
 describe('the books against a model of the whole flow', () => {
@@ -438,7 +525,7 @@ describe('the books against a model of the whole flow', () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: COMMANDS_MAX, size: 'max' }), async (cmds) => {
         const world = await newWorld(testDb, app);
-        const model: Model = { world, onHand: new Map(), orders: [], invoices: [], payments: [], creditMemos: [], stats: { attempted: 0, succeeded: 0, refused: 0, byCommand: {} } };
+        const model: Model = { world, onHand: new Map(), orders: [], invoices: [], payments: [], creditMemos: [], purchaseOrders: [], supplierInvoices: [], stats: { attempted: 0, succeeded: 0, refused: 0, byCommand: {} } };
         // Opening stock in both warehouses, at costs that do not divide evenly, so that early orders allocate.
         for (const [i, w, cost] of [[0, 0, '1.46'], [1, 0, '0.333333'], [0, 1, '0.333333'], [1, 1, '2.17']] as const) await new ReceiveStock(i, w, 6, cost).run(model, world);
         await fc.asyncModelRun(() => ({ model, real: world }), cmds);
@@ -451,7 +538,8 @@ describe('the books against a model of the whole flow', () => {
     );
     // The run must have reached the back half, not only piled up stock and orders.
     const ran = (...names: string[]) => sum(names.map((name) => totals.byCommand[name] ?? 0));
-    const coverage = { ship: ran('ship'), picks: ran('pick_full', 'pick_half'), shortPicks: ran('pick_short'), appliedPayments: ran('pay_full', 'pay_partial', 'pay_across'), credits: ran('credit_one', 'credit_rest', 'credit_freight'), voids: ran('void') };
+    const coverage = { ship: ran('ship'), picks: ran('pick_full', 'pick_half'), shortPicks: ran('pick_short'), appliedPayments: ran('pay_full', 'pay_partial', 'pay_across'), credits: ran('credit_one', 'credit_rest', 'credit_freight'), voids: ran('void'),
+      supplierInvoices: ran('sinv_exact', 'sinv_partial', 'sinv_price_within'), approvals: ran('sinv_price_beyond'), supplierPayments: ran('spay_full', 'spay_partial') };
     expect(Object.values(coverage).every((n) => n >= 3), `the back half ran too rarely: ${JSON.stringify(totals.byCommand)}`).toBe(true);
     expect(totals.succeeded).toBeGreaterThan(totals.attempted / 2);
   }, 600_000);
