@@ -1,5 +1,6 @@
 /** Supplier invoices matched three ways: the table of cases with their journal lines to the cent, holds, approval, rematch, rejection, refusals. */
 import { describe, expect, it } from 'vitest';
+import { bearer, createTestKey } from '../../../test/support/tenants.ts';
 import {
   admin,
   app,
@@ -18,6 +19,7 @@ import {
   supplier,
   supplierNumber,
   tenant,
+  testDb,
   useWarehouseApi,
 } from './payables.fixtures.ts';
 
@@ -282,5 +284,34 @@ describe('refusals', () => {
     expect(heldOnly.json().data).toHaveLength(1);
     const one = await app.inject({ method: 'GET', url: `/v1/supplier-invoices/${held.supplierInvoiceId}`, headers: auth() });
     expect(one.json()).toMatchObject({ status: 'held', lines: [{ qty: '5', unitPrice: '9', poUnitCost: '5', amountMinor: 4500, holds: [{ code: 'PRICE_VARIANCE_ABOVE_TOLERANCE', amountMinor: 2000 }] }] });
+  });
+});
+
+describe('the payables API surface', () => {
+  it('publishes the routes with their schemas and examples, and denies each action without its permission', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/supplier-invoices',
+        '/v1/supplier-invoices/{supplierInvoiceId}',
+        '/v1/supplier-invoices/{supplierInvoiceId}/approve',
+        '/v1/supplier-invoices/{supplierInvoiceId}/rematch',
+        '/v1/supplier-invoices/{supplierInvoiceId}/reject',
+        '/v1/supplier-payments',
+        '/v1/supplier-payments/{supplierPaymentId}',
+        '/v1/reports/ap-aging',
+      ]),
+    );
+    for (const name of ['SupplierInvoice', 'SupplierInvoiceHeader', 'SupplierPayment', 'SupplierPaymentDetail', 'ApAgingReport']) {
+      expect(document.components.schemas[name]?.examples?.length, name).toBeGreaterThan(0);
+    }
+    const po = await receivedPo([{ qty: '1', unitCost: '5', received: '1' }]);
+    const reader = await createTestKey(testDb().db, tenant.tenantId, ['payables:read']);
+    const body = { supplierId: po.supplierId, supplierInvoiceNumber: supplierNumber(), invoiceDate: '2026-12-01', lines: [{ purchaseOrderId: po.purchaseOrderId, lineNumber: 1, qty: '1', unitPrice: '5' }] };
+    const before = await payablesState();
+    expect((await post('/v1/supplier-invoices', body, reader)).statusCode).toBe(403);
+    expect((await post('/v1/supplier-payments', { supplierId: po.supplierId, amountMinor: 1, applications: [{ supplierInvoiceId: crypto.randomUUID(), amountMinor: 1 }] }, reader)).statusCode).toBe(403);
+    expect(await payablesState()).toEqual(before);
+    expect((await app.inject({ method: 'GET', url: '/v1/reports/ap-aging', headers: bearer(reader) })).statusCode).toBe(200);
   });
 });
