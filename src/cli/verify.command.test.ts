@@ -34,6 +34,9 @@ describe('qm verify', () => {
     expect(Number(stockValue!.replaceAll(',', ''))).toBeGreaterThan(0);
     expect(glValue).toBe(stockValue);
     expect(lines.find((line) => line.includes('GL accounts receivable'))).toMatch(/open items ([\d,]+\.\d\d USD), GL accounts receivable \1$/);
+    // GRNI nets what posted supplier invoices cleared; AP is the payables subledger against the GL (both money lines).
+    expect(lines.find((line) => line.includes('GL GRNI'))).toMatch(/^ {2}ok {3}Σ value received − Σ GRNI cleared by posted supplier invoices = GL GRNI \(credit\) balance: received not invoiced ([\d,]+\.\d\d USD), GL GRNI \1$/);
+    expect(lines.find((line) => line.includes('GL accounts payable'))).toMatch(/^ {2}ok {3}Σ payable open items = GL accounts payable \(credit\) balance: open supplier items ([\d,]+\.\d\d USD), GL accounts payable \1$/);
 
     const run = await qm(['verify']);
     expect(run.stderr).toBe('');
