@@ -9,6 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import type { OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { createPurchaseOrder, postReceipt } from '../purchasing/index.ts';
+import { payablesCommands } from './books-model.payables.ts';
 import { FREIGHT_TARIFF, FREIGHT_TERMS, POLICIES, assertBooks, clock, inWorld, key, newWorld, sum, writtenState, type Model, type ModelInvoice, type ModelOrder, type World } from './books-model.fixtures.ts';
 
 /**
@@ -410,83 +411,6 @@ class VoidInvoice implements Cmd {
   toString = () => `void(#${this.pick})`;
 }
 
-type SupplierInvoiceMode = 'exact' | 'partial' | 'price_within' | 'price_beyond' | 'over_qty' | 'duplicate';
-
-/**
- * A supplier invoice for a received PO, through the API: exact and partial quantities and a price
- * 1 % off post at once; a price 10 % off is held and then approved (the variance to PPV); billing
- * more than is left un-billed is held and then rejected; a supplier number used before is refused.
- */
-class EnterSupplierInvoice implements Cmd {
-  constructor(readonly pick: number, readonly mode: SupplierInvoiceMode) {}
-  check = (model: Readonly<Model>) => model.purchaseOrders.length > 0;
-  async run(model: Model, world: World) {
-    const po = model.purchaseOrders[this.pick % model.purchaseOrders.length]!;
-    const open = po.qty - po.invoicedQty;
-    const mode: SupplierInvoiceMode = this.mode === 'duplicate' && model.supplierInvoices.length === 0 ? 'exact' : this.mode;
-    count(model, `sinv_${mode}`);
-    const supplierId = (await rows(world, `select supplier_id from suppliers where tenant_id = $1 and code = 'MODEL-SUP'`))[0].supplier_id;
-    const qty = mode === 'over_qty' || open === 0 ? open + 1 : mode === 'partial' ? Math.max(1, Math.floor(open / 2)) : open;
-    const factor = mode === 'price_within' ? '1.01' : mode === 'price_beyond' ? '1.10' : '1';
-    const unitPrice = new Dec(po.unitCost).times(factor).toDecimalPlaces(6).toFixed();
-    const supplierInvoiceNumber = mode === 'duplicate' ? model.supplierInvoices[this.pick % model.supplierInvoices.length]!.supplierInvoiceNumber.toLowerCase() : `SUP-${newId().slice(-12)}`;
-    const before = await snapshot(model);
-    const response = await request(world, 'POST', '/v1/supplier-invoices', {
-      supplierId, supplierInvoiceNumber, invoiceDate: '2026-12-01', lines: [{ purchaseOrderId: po.purchaseOrderId, lineNumber: 1, qty: String(qty), unitPrice }],
-    });
-    if (mode === 'duplicate') {
-      await expectRefused(model, response, ['SUPPLIER_INVOICE_DUPLICATE'], before);
-      await assertBooks(testDb, model);
-      return;
-    }
-    expect(response.statusCode, response.body).toBe(201);
-    let invoice = response.json();
-    expect(invoice.totalMinor).toBe(new Dec(qty).times(unitPrice).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber());
-    if (qty > open) {
-      expect(invoice.status).toBe('held');
-      expect((await request(world, 'POST', `/v1/supplier-invoices/${invoice.supplierInvoiceId}/reject`, { reason: 'model: not received' })).json().status).toBe('rejected');
-    } else {
-      if (mode === 'price_beyond') {
-        expect(invoice.status).toBe('held');
-        const approved = await request(world, 'POST', `/v1/supplier-invoices/${invoice.supplierInvoiceId}/approve`, {});
-        expect(approved.statusCode, approved.body).toBe(200);
-        invoice = approved.json();
-      }
-      expect(invoice.status).toBe('posted');
-      po.invoicedQty += qty;
-      model.supplierInvoices.push({ supplierInvoiceId: invoice.supplierInvoiceId, supplierInvoiceNumber, totalMinor: invoice.totalMinor, paidMinor: 0 });
-    }
-    model.stats.succeeded++;
-    await assertBooks(testDb, model);
-  }
-  toString = () => `supplierInvoice(#${this.pick}, ${this.mode})`;
-}
-
-type SupplierPayMode = 'full' | 'partial' | 'over';
-
-class PaySupplier implements Cmd {
-  constructor(readonly pick: number, readonly mode: SupplierPayMode) {}
-  check = (model: Readonly<Model>) => model.supplierInvoices.some((invoice) => invoice.paidMinor < invoice.totalMinor);
-  async run(model: Model, world: World) {
-    count(model, `spay_${this.mode}`);
-    const open = model.supplierInvoices.filter((invoice) => invoice.paidMinor < invoice.totalMinor);
-    const invoice = open[this.pick % open.length]!;
-    const openMinor = invoice.totalMinor - invoice.paidMinor;
-    const amountMinor = this.mode === 'full' ? openMinor : this.mode === 'partial' ? Math.max(1, Math.floor(openMinor / 3)) : openMinor + 1;
-    const supplierId = (await rows(world, `select supplier_id from suppliers where tenant_id = $1 and code = 'MODEL-SUP'`))[0].supplier_id;
-    const before = await snapshot(model);
-    const response = await request(world, 'POST', '/v1/supplier-payments', { supplierId, amountMinor, applications: [{ supplierInvoiceId: invoice.supplierInvoiceId, amountMinor }] });
-    if (this.mode === 'over') await expectRefused(model, response, ['SUPPLIER_PAYMENT_OVER_APPLIED'], before);
-    else {
-      expect(response.statusCode, response.body).toBe(201);
-      invoice.paidMinor += amountMinor;
-      model.stats.succeeded++;
-    }
-    await assertBooks(testDb, model);
-  }
-  toString = () => `paySupplier(#${this.pick}, ${this.mode})`;
-}
-
 const item = fc.integer({ min: 0, max: 1 });
 const warehouse = fc.integer({ min: 0, max: 1 });
 const unitCost = fc.constantFrom('1.46', '0.333333', '2.17');
@@ -497,10 +421,6 @@ const ship = fc.tuple(fc.nat(), fc.boolean(), fc.boolean(), fc.boolean()).map(([
 const receive = fc.tuple(item, warehouse, fc.integer({ min: 1, max: 6 }), unitCost).map(([i, w, q, c]) => new ReceiveStock(i, w, q, c));
 const wave = warehouse.map((w) => new Wave(w));
 const pay = fc.tuple(customer, fc.constantFrom<PayMode>('full', 'partial', 'across', 'unapplied', 'over', 'voided')).map(([c, mode]) => new Pay(c, mode));
-const supplierInvoice = fc
-  .tuple(fc.nat(), fc.constantFrom<SupplierInvoiceMode>('exact', 'partial', 'price_within', 'price_beyond', 'price_beyond', 'over_qty', 'duplicate'))
-  .map(([p, mode]) => new EnterSupplierInvoice(p, mode));
-const paySupplier = fc.tuple(fc.nat(), fc.constantFrom<SupplierPayMode>('full', 'partial', 'partial', 'over')).map(([p, mode]) => new PaySupplier(p, mode));
 const credit = fc.tuple(fc.nat(), fc.nat(), fc.constantFrom<CreditMode>('one', 'rest', 'too_much', 'freight')).map(([p, l, mode]) => new CreditMemo(p, l, mode));
 /** Weights: an arbitrary listed n times is drawn n times as often, so that sequences reach shipping and billing. */
 const weighted = <T>(n: number, arbitrary: T): T[] => Array.from({ length: n }, () => arbitrary);
@@ -515,8 +435,7 @@ const commands = [
   ...weighted(3, pay),
   ...weighted(2, credit),
   fc.nat().map((p) => new VoidInvoice(p)),
-  supplierInvoice,
-  paySupplier,
+  ...payablesCommands({ request, rows, snapshot, expectRefused, count, assertBooks: (model) => assertBooks(testDb, model) }),
 ];
 
 describe('the books against a model of the whole flow', () => {
