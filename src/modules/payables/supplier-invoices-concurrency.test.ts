@@ -3,7 +3,7 @@
  * transaction on its own pooled connection, so they really race for the PO headers (DESIGN §2a).
  */
 import { describe, expect, it } from 'vitest';
-import { admin, booksAgree, enterInvoice, post, receive, receivedPo, supplier, tenant, useWarehouseApi } from './payables.fixtures.ts';
+import { admin, booksAgree, enterInvoice, enterInvoiceOk, payablesApproverKey, post, receive, receivedPo, supplier, tenant, useWarehouseApi } from './payables.fixtures.ts';
 
 useWarehouseApi();
 
@@ -99,6 +99,18 @@ describe('concurrent supplier invoices', () => {
       [tenant.tenantId, one.purchaseOrderId],
     );
     expect(after.rows[0].billed).toBeLessThanOrEqual(6);
+    await booksAgree();
+  });
+
+  it('two approvals of one held invoice racing: one posts it, the other is refused; it posts once', async () => {
+    const po = await receivedPo([{ qty: '10', unitCost: '5', received: '10' }]);
+    const held = await enterInvoiceOk({ supplierId: po.supplierId, lines: [{ purchaseOrderId: po.purchaseOrderId, lineNumber: 1, qty: '10', unitPrice: '6' }] });
+    expect(held.status).toBe('held');
+    const key = await payablesApproverKey();
+    const responses = await Promise.all([0, 1, 2].map(() => post(`/v1/supplier-invoices/${held.supplierInvoiceId}/approve`, {}, key)));
+    expect(responses.map((response) => (response.statusCode === 200 ? 'ok' : response.json().code)).sort()).toEqual(['SUPPLIER_INVOICE_NOT_HELD', 'SUPPLIER_INVOICE_NOT_HELD', 'ok']);
+    const { rows } = await admin().query(`select count(*)::int as n from journal_entries where tenant_id = $1 and source_type = 'supplier_invoice' and source_id = $2`, [tenant.tenantId, held.supplierInvoiceId]);
+    expect(rows[0].n).toBe(1);
     await booksAgree();
   });
 });

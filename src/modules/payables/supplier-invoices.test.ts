@@ -6,6 +6,7 @@ import {
   app,
   auth,
   booksAgree,
+  createPo,
   enterInvoice,
   enterInvoiceOk,
   entryLines,
@@ -240,6 +241,7 @@ describe('refusals', () => {
   it('refuses bad invoices with stable codes and writes nothing', async () => {
     const po = await receivedPo([{ qty: '10', unitCost: '5', received: '10' }]);
     const other = await receivedPo([{ qty: '1', unitCost: '5', received: '1' }]);
+    const draft = await createPo({ supplierId: po.supplierId, warehouseId: po.warehouseId, lines: [{ itemId: po.items[0]!.itemId, qty: '1', unitCost: '5' }] });
     const taken = supplierNumber();
     await enterInvoiceOk({ supplierId: po.supplierId, supplierInvoiceNumber: taken, lines: [{ purchaseOrderId: po.purchaseOrderId, lineNumber: 1, qty: '1', unitPrice: '5' }] });
     const line = (extra: Record<string, unknown>) => ({ purchaseOrderId: po.purchaseOrderId, lineNumber: 1, qty: '1', unitPrice: '5', ...extra });
@@ -252,6 +254,7 @@ describe('refusals', () => {
       [{ lines: [line({ qty: '-1' })] }, 400, 'VALIDATION_FAILED'],
       [{ lines: [line({ qty: '0' })] }, 400, 'VALIDATION_FAILED'],
       [{ lines: [line({ unitPrice: '-5' })] }, 400, 'VALIDATION_FAILED'],
+      [{ lines: [line({}), line({ purchaseOrderId: draft.purchaseOrderId })] }, 409, 'SUPPLIER_INVOICE_PO_NOT_INVOICEABLE'],
       [{ lines: [line({ lineNumber: 9 })] }, 422, 'SUPPLIER_INVOICE_LINE_NOT_ON_ORDER'],
       [{ lines: [line({ lineNumber: undefined, sku: 'NO-SUCH-SKU' })] }, 422, 'SUPPLIER_INVOICE_LINE_NOT_ON_ORDER'],
       [{ lines: [{ lineNumber: 1, qty: '1', unitPrice: '5' }] }, 400, 'VALIDATION_FAILED'],
@@ -269,6 +272,20 @@ describe('refusals', () => {
     expect(await payablesState()).toEqual(before);
     const unknown = await app.inject({ method: 'GET', url: `/v1/supplier-invoices/${crypto.randomUUID()}`, headers: auth() });
     expect(unknown.json().code).toBe('SUPPLIER_INVOICE_NOT_FOUND');
+  });
+
+  it('replays a retried entry with the same Idempotency-Key: one invoice, one entry', async () => {
+    const po = await receivedPo([{ qty: '2', unitCost: '5', received: '2' }]);
+    const body = { supplierId: po.supplierId, supplierInvoiceNumber: supplierNumber(), invoiceDate: '2026-12-01', lines: [{ purchaseOrderId: po.purchaseOrderId, lineNumber: 1, qty: '2', unitPrice: '5' }] };
+    const headers = { 'idempotency-key': crypto.randomUUID() };
+    const first = await post('/v1/supplier-invoices', body, tenant.adminKey, headers);
+    expect(first.statusCode, first.body).toBe(201);
+    const before = await payablesState();
+    const again = await post('/v1/supplier-invoices', body, tenant.adminKey, headers);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().supplierInvoiceId).toBe(first.json().supplierInvoiceId);
+    expect(await payablesState()).toEqual(before);
   });
 
   it('lists invoices by status and supplier with keyset pages, and reads one with its match result', async () => {
