@@ -8,6 +8,7 @@ import { partnersRoutes } from './partners/index.ts';
 import { pricingRoutes } from './pricing/index.ts';
 import { purchasingRoutes } from './purchasing/index.ts';
 import { booksRoutes } from './reporting/index.ts';
+import { replenishmentRoutes } from './replenishment/index.ts';
 import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
 import { shippingRoutes } from './shipping/index.ts';
 import { warehousePickingRoutes } from './warehouse/index.ts';
@@ -29,4 +30,5 @@ export const moduleRoutes: RouteSpec[] = [
   ...booksRoutes,
   ...warehousePickingRoutes,
   ...purchasingRoutes,
+  ...replenishmentRoutes,
 ];

@@ -158,6 +158,9 @@ export const ERROR_CATALOGUE = {
   PUTAWAY_BIN_INVALID: { status: 422, title: 'The scanned bin is not an active storage bin of the warehouse' },
   PUTAWAY_ITEM_MISMATCH: { status: 422, title: 'The scanned item is not the item of the putaway task' },
   PUTAWAY_QTY_EXCEEDS_TASK: { status: 422, title: 'The quantity is more than the putaway task holds' },
+  // Replenishment (src/modules/replenishment)
+  REPLENISHMENT_RULE_NOT_FOUND: { status: 404, title: 'The item has no replenishment settings for this warehouse' },
+  HOME_BIN_INVALID: { status: 422, title: 'The home bin is not an active storage bin of the warehouse' },
   // Demo data (src/modules/demo)
   DEMO_EXISTS: { status: 409, title: 'The demo tenant already exists' },
   // File store

@@ -20,5 +20,7 @@ export type { PutawayTask } from './putaway.service.ts';
 export { getPurchasingSettings, DEFAULT_APPROVAL_THRESHOLD_MINOR, DEFAULT_OVER_RECEIPT_TOLERANCE_PERCENT } from './purchasing-settings.service.ts';
 export { PURCHASE_ORDER_STATUSES } from './rules/purchase-order.rules.ts';
 export type { PurchaseOrderStatus } from './rules/purchase-order.rules.ts';
-export { purchasingSchemas } from './purchasing.schemas.ts';
+export { listOpenSupply, listActiveSupplierOffers, COMMITTED_SUPPLY_STATUSES, PLANNED_SUPPLY_STATUSES } from './open-supply.queries.ts';
+export type { OpenSupplyLine, SupplierOffer } from './open-supply.queries.ts';
+export { purchasingSchemas, PurchaseOrderSchema } from './purchasing.schemas.ts';
 export { purchasingRoutes } from './purchasing.routes.ts';

@@ -27,6 +27,8 @@ export interface RouteInput<P, Q, B> {
   headers: FastifyRequest['headers'];
   /** The number taken for a route that declares `documentNumber`, allocated before the transaction. */
   documentNumber: string | undefined;
+  /** The numbers taken for a route that declares `documentNumbers`, allocated before the transaction. */
+  documentNumbers?: string[] | undefined;
 }
 
 /** What a handler may return for schema type T: Dates where the schema says string (they serialise to ISO-8601). */
@@ -64,6 +66,14 @@ interface CommonDefinition<P extends TSchema, Q extends TSchema, B extends TSche
    * replayed idempotent request or a failed one leaves one).
    */
   documentNumber?: DocumentSeries;
+  /**
+   * Like documentNumber, for a route that creates a number of documents it learns only
+   * from the data (replenishment: one PO per supplier and warehouse). `count` runs first
+   * in its own short read transaction; that many numbers are then taken, still before
+   * the business transaction, and handed over as input.documentNumbers. The handler must
+   * cope with the data having changed in between (refuse, or use fewer).
+   */
+  documentNumbers?: { series: DocumentSeries; count(tx: Tx, ctx: OperationContext, input: { query: unknown; body: unknown }): Promise<number> };
 }
 
 export interface RouteDefinition<P extends TSchema, Q extends TSchema, B extends TSchema, R extends TSchema>
@@ -247,12 +257,13 @@ function registerRoute(app: FastifyInstance, deps: RouteDeps, route: RouteSpec):
         : undefined;
 
       const documentNumber = definition.documentNumber ? await nextDocumentNumber(deps.db, ctx, definition.documentNumber) : undefined;
+      const documentNumbers = definition.documentNumbers ? await takeDocumentNumbers(deps.db, ctx, definition.documentNumbers, input) : undefined;
       const outcome = await deps.db.withTenant(ctx, async (tx) => {
         if (scope) {
           const stored = await claimIdempotencyKey(tx, scope);
           if (stored) return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
         }
-        const result = await definition.handler(tx, ctx, { ...input, documentNumber } as never).catch((error: unknown) => {
+        const result = await definition.handler(tx, ctx, { ...input, documentNumber, documentNumbers } as never).catch((error: unknown) => {
           if (route.kind === 'list' && (input as { page?: PageRequest }).page?.after !== undefined && isBadKeyValue(error)) {
             throw new AppError('CURSOR_INVALID', 'the cursor was not issued by this API or is damaged');
           }
@@ -266,6 +277,18 @@ function registerRoute(app: FastifyInstance, deps: RouteDeps, route: RouteSpec):
       return reply.code(outcome.status).send(outcome.body);
     },
   });
+}
+
+async function takeDocumentNumbers(
+  db: Database,
+  ctx: OperationContext,
+  spec: NonNullable<CommonDefinition<TSchema, TSchema, TSchema>['documentNumbers']>,
+  input: { query: unknown; body: unknown },
+): Promise<string[]> {
+  const count = await db.withTenant(ctx, (tx) => spec.count(tx, ctx, input));
+  const numbers: string[] = [];
+  for (let index = 0; index < count; index++) numbers.push(await nextDocumentNumber(db, ctx, spec.series));
+  return numbers;
 }
 
 function normalizeReply(route: RouteSpec, result: unknown, status: number): { status: number; body: unknown; headers?: Record<string, string> } {
