@@ -43,6 +43,7 @@ export const replenishmentRoutes: RouteSpec[] = [
     description: 'Without If-Match: creates (201), and 428 when the setting exists. With If-Match: replaces that revision (200; 412 when stale, 404 when absent).',
     tags,
     permission: 'purchasing:write',
+    alsoStatuses: [201],
     params: SettingParams,
     body: PutReplenishmentSettingBody,
     response: Type.Ref(ReplenishmentSettingSchema),

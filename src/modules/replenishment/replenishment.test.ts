@@ -187,6 +187,20 @@ describe('POST /v1/replenishment/purchase-orders', () => {
     expect(await poCount()).toBe(2);
   });
 
+  it('orders only the items named in itemIds', async () => {
+    const w = await warehouse();
+    const s = await supplier();
+    const [named, other] = [await item(), await item()];
+    for (const each of [named, other]) {
+      await offer(s, each.itemId, { cost: '1.00' });
+      await rule(each.itemId, w, { method: 'min_max', minQty: '1', maxQty: '3' });
+    }
+    const run = await post('/v1/replenishment/purchase-orders', { warehouseId: w, itemIds: [named.itemId] });
+    expect(run.statusCode, run.body).toBe(201);
+    expect(run.json().purchaseOrders.map((po: { lines: Array<{ itemId: string }> }) => po.lines.map((line) => line.itemId))).toEqual([[named.itemId]]);
+    expect((await suggestionsOf(w)).map((row) => row.itemId)).toEqual([other.itemId]);
+  });
+
   it('two runs at once do not double the orders', async () => {
     const w = await warehouse();
     const s = await supplier();
@@ -210,7 +224,22 @@ describe('POST /v1/replenishment/purchase-orders', () => {
     const badItems = await post('/v1/replenishment/purchase-orders', { itemIds: ['not-a-uuid'] });
     expect(badItems.statusCode).toBe(400);
     expect(badItems.json().code).toBe('VALIDATION_FAILED');
+    const unknownItem = await post('/v1/replenishment/purchase-orders', { itemIds: [crypto.randomUUID()] });
+    expect(unknownItem.statusCode).toBe(404);
+    expect(unknownItem.json().code).toBe('ITEM_NOT_FOUND');
     expect(await replenishmentState()).toEqual(before);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents the replenishment routes, the PUT with both its 201 and 200 answers', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+    for (const path of ['/v1/items/{itemId}/atp-by-date', '/v1/items/{itemId}/replenishment/{warehouseId}', '/v1/replenishment/rules', '/v1/replenishment/suggestions', '/v1/replenishment/purchase-orders']) {
+      expect(document.paths[path], path).toBeDefined();
+    }
+    const put = document.paths['/v1/items/{itemId}/replenishment/{warehouseId}'].put;
+    expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['200', '201']));
+    expect(put['x-permission']).toBe('purchasing:write');
   });
 });
 

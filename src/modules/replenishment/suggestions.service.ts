@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../platform/context.ts';
 import { today as todayOf } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
+import { AppError } from '../../platform/errors.ts';
 import { Dec } from '../../platform/money.ts';
 import { getWarehouseOrThrow } from '../inventory/index.ts';
 import { addDays } from '../partners/index.ts';
@@ -64,6 +65,9 @@ export async function listReplenishmentSuggestions(
   if (filter.warehouseId !== undefined) query = query.where('r.warehouse_id', '=', filter.warehouseId);
   if (filter.itemIds !== undefined) {
     if (filter.itemIds.length === 0) return [];
+    const known = await tx.selectFrom('items').select('item_id').where('tenant_id', '=', ctx.tenantId).where('item_id', 'in', filter.itemIds).execute();
+    const missing = filter.itemIds.find((itemId) => !known.some((row) => row.item_id === itemId));
+    if (missing !== undefined) throw new AppError('ITEM_NOT_FOUND', `no item ${missing}`, [{ field: '/itemIds', message: `names an unknown item ${missing}` }]);
     query = query.where('r.item_id', 'in', filter.itemIds);
   }
   const rules = await query.orderBy('w.code').orderBy('i.sku').limit(SUGGESTION_RULES_MAX).execute();

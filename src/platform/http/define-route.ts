@@ -59,6 +59,8 @@ interface CommonDefinition<P extends TSchema, Q extends TSchema, B extends TSche
   body?: B;
   /** Success status; defaults to 201 for idempotent POSTs, else 200. */
   status?: number;
+  /** Other success statuses the handler may answer with the same response schema (a PUT that creates: 201). */
+  alsoStatuses?: number[];
   /**
    * A block-allocated document number series (DESIGN §2a): the number is taken
    * BEFORE the business transaction opens, in its own short transaction, and
@@ -200,7 +202,7 @@ function registerRoute(app: FastifyInstance, deps: RouteDeps, route: RouteSpec):
       ...(querySchema ? { querystring: querySchema } : {}),
       ...(definition.body ? { body: definition.body } : {}),
       ...(headersSchema ? { headers: headersSchema } : {}),
-      response: { [status]: responseSchema, ...problemResponses },
+      response: { [status]: responseSchema, ...Object.fromEntries((definition.alsoStatuses ?? []).map((also) => [also, responseSchema])), ...problemResponses },
       'x-permission': definition.permission,
     } as Record<string, unknown>,
     // Authentication and the permission check run before validation, so that a caller
