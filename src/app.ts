@@ -15,6 +15,7 @@ import { invoiceSchemas } from './modules/billing/index.ts';
 import { warehouseSchemas } from './modules/warehouse/index.ts';
 import { purchasingSchemas } from './modules/purchasing/index.ts';
 import { payablesSchemas } from './modules/payables/index.ts';
+import { replenishmentSchemas } from './modules/replenishment/index.ts';
 import { systemClock, type Clock } from './platform/context.ts';
 import type { Database } from './platform/db/index.ts';
 import { registerRoutes, type RouteSpec } from './platform/http/define-route.ts';
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const schema of warehouseSchemas) app.addSchema(schema);
   for (const schema of purchasingSchemas) app.addSchema(schema);
   for (const schema of payablesSchemas) app.addSchema(schema);
+  for (const schema of replenishmentSchemas) app.addSchema(schema);
 
   const lastUsed = createLastUsedRecorder(deps.db);
   app.addHook('onClose', async () => lastUsed.stop());

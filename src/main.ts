@@ -12,6 +12,7 @@ import { seedDemoCommand } from './cli/seed-demo.command.ts';
 import { auditVerifyCommand } from './cli/audit.command.ts';
 import { verifyCommand } from './cli/verify.command.ts';
 import { demoCommand } from './cli/demo.command.ts';
+import { replenishCommand } from './cli/replenish.command.ts';
 import { registerKeyCommands } from './cli/keys.command.ts';
 import { workerCommand } from './cli/worker.command.ts';
 import { registerOutboxCommands } from './cli/outbox.command.ts';
@@ -134,6 +135,20 @@ export function buildCli(): Command {
     .option('--quiet', 'print only the summary and the verification')
     .action(async (options: { quiet?: boolean }) => {
       await demoCommand(globalFlags(), options);
+    });
+  program
+    .command('replenish')
+    .description('print the replenishment suggestions (min/max, reorder point); with --create make the draft purchase orders, one per supplier and warehouse')
+    .option('--tenant <name|id>', 'the tenant (default: the only tenant, else the demo tenant)')
+    .option('--warehouse <code>', 'only this warehouse')
+    .option('--create', 'create the draft purchase orders and print their numbers')
+    .option('--json', 'print JSON instead of a table')
+    // Bad arguments exit 2 (the brief of qm replenish), help still 0.
+    .exitOverride((error) => {
+      throw error.exitCode === 0 ? error : new CommanderError(2, error.code, error.message);
+    })
+    .action(async (options: { tenant?: string; warehouse?: string; create?: boolean; json?: boolean }) => {
+      await replenishCommand(globalFlags(), options);
     });
   registerKeyCommands(program, globalFlags);
   registerOutboxCommands(program, globalFlags);

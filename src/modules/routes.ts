@@ -9,6 +9,7 @@ import { payablesRoutes } from './payables/index.ts';
 import { pricingRoutes } from './pricing/index.ts';
 import { purchasingRoutes } from './purchasing/index.ts';
 import { booksRoutes } from './reporting/index.ts';
+import { replenishmentRoutes } from './replenishment/index.ts';
 import { salesOrderRoutes, stockArrivalRoutes } from './sales/index.ts';
 import { shippingRoutes } from './shipping/index.ts';
 import { warehousePickingRoutes } from './warehouse/index.ts';
@@ -31,4 +32,5 @@ export const moduleRoutes: RouteSpec[] = [
   ...warehousePickingRoutes,
   ...purchasingRoutes,
   ...payablesRoutes,
+  ...replenishmentRoutes,
 ];

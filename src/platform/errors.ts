@@ -171,6 +171,9 @@ export const ERROR_CATALOGUE = {
   SUPPLIER_PAYMENT_NOT_FULLY_APPLIED: { status: 422, title: 'The applications must add up to the payment amount' },
   SUPPLIER_PAYMENT_INVOICE_NOT_OPEN: { status: 409, title: 'The supplier invoice is not posted' },
   SUPPLIER_PAYMENT_INVOICE_OF_OTHER_SUPPLIER: { status: 422, title: 'The supplier invoice belongs to another supplier' },
+  // Replenishment (src/modules/replenishment)
+  REPLENISHMENT_RULE_NOT_FOUND: { status: 404, title: 'The item has no replenishment settings for this warehouse' },
+  HOME_BIN_INVALID: { status: 422, title: 'The home bin is not an active storage bin of the warehouse' },
   // Demo data (src/modules/demo)
   DEMO_EXISTS: { status: 409, title: 'The demo tenant already exists' },
   // File store

@@ -25,6 +25,7 @@ export type {
   StockMovementFilter,
 } from './stock-movements.service.ts';
 export { moveStockBetweenBins } from './bin-moves.service.ts';
+export { activeHomeBin } from './home-bins.queries.ts';
 export { issueReservedStock } from './stock-issues.service.ts';
 export type { IssueReservedStockInput } from './stock-issues.service.ts';
 export type { MoveStockBetweenBinsInput } from './bin-moves.service.ts';

@@ -23,5 +23,7 @@ export { lockPurchaseOrderHeadersInOrder, loadLines as loadPurchaseOrderLines } 
 export type { PurchaseOrderRow, PurchaseOrderLineRow } from './purchase-orders.queries.ts';
 export { PURCHASE_ORDER_STATUSES } from './rules/purchase-order.rules.ts';
 export type { PurchaseOrderStatus } from './rules/purchase-order.rules.ts';
-export { purchasingSchemas } from './purchasing.schemas.ts';
+export { listOpenSupply, listActiveSupplierOffers, COMMITTED_SUPPLY_STATUSES, PLANNED_SUPPLY_STATUSES } from './open-supply.queries.ts';
+export type { OpenSupplyLine, SupplierOffer } from './open-supply.queries.ts';
+export { purchasingSchemas, PurchaseOrderSchema } from './purchasing.schemas.ts';
 export { purchasingRoutes } from './purchasing.routes.ts';

@@ -12,13 +12,13 @@ import { newId } from '../../platform/ids.ts';
 import { decimalString, Dec, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
 import { resolveItemOrThrow } from '../catalog/index.ts';
-import { moveStockBetweenBins } from '../inventory/index.ts';
+import { activeHomeBin, moveStockBetweenBins } from '../inventory/index.ts';
 
 /**
  * Putaway: each receipt line that landed in a bin becomes a task to move it to
- * storage. The suggested bin is the active storage bin of the warehouse already
- * holding most of the item (then walk order); with none, the associate scans any
- * active storage bin. Confirmation is by scan, like picking (docs/warehouse.md):
+ * storage. The suggested bin is the item's home bin in the warehouse when it is set
+ * and still an active storage bin; else the active storage bin already holding most
+ * of the item (then walk order); with none, the associate scans any active storage bin. Confirmation is by scan, like picking (docs/warehouse.md):
  * every check before the first write; the move is inventory.moveStockBetweenBins
  * (value 0, the (item, warehouse) balance untouched). Lock order: the task row,
  * then the two bin rows (inside the move).
@@ -70,8 +70,10 @@ async function toTasks(tx: Tx, ctx: OperationContext, rows: TaskRow[]): Promise<
   }));
 }
 
-/** The storage bin suggested for an item: the one holding most of it, then walk order. */
+/** The storage bin suggested for an item: its active home bin, else the one holding most of it, then walk order. */
 async function suggestedBin(tx: Tx, ctx: OperationContext, warehouseId: string, itemId: string): Promise<string | null> {
+  const home = await activeHomeBin(tx, ctx, itemId, warehouseId);
+  if (home !== null) return home;
   const row = await tx
     .selectFrom('bin_balances as bb')
     .innerJoin('bins as b', (join) => join.onRef('b.tenant_id', '=', 'bb.tenant_id').onRef('b.bin_id', '=', 'bb.bin_id'))

@@ -4,6 +4,8 @@ export type { CreateSalesOrderInput, SalesOrderFilter } from './sales-orders.ser
 export type { SalesOrder, SalesOrderHeader, SalesOrderLine } from './sales-orders.queries.ts';
 export { confirmSalesOrder, releaseSalesOrderHold } from './sales-confirm.service.ts';
 export { allocateSalesOrder, releaseBackorders, lockBackorderedOrders, findBackorderedOrderIds } from './sales-allocation.service.ts';
+export { listBackorderDemand } from './backorder-demand.queries.ts';
+export type { BackorderDemandLine } from './backorder-demand.queries.ts';
 export { reviseSalesOrder } from './sales-revisions.service.ts';
 export type { ReviseSalesOrderInput } from './sales-revisions.service.ts';
 export type { OrderLineInput } from './sales-lines.service.ts';

@@ -298,6 +298,23 @@ export interface ItemUnits {
   unit: string;
 }
 
+export interface ItemWarehouseSettings {
+  created_at: Timestamp;
+  home_bin_id: string | null;
+  item_id: string;
+  max_qty: Numeric | null;
+  method: string | null;
+  min_qty: Numeric | null;
+  preferred_supplier_id: string | null;
+  reorder_point: Numeric | null;
+  reorder_qty: Numeric | null;
+  revision: Generated<number>;
+  tenant_id: string;
+  updated_at: Timestamp;
+  updated_by: string;
+  warehouse_id: string;
+}
+
 export interface JournalEntries {
   currency: string;
   description: string;
@@ -873,6 +890,7 @@ export interface DB {
   invoice_lines: InvoiceLines;
   invoices: Invoices;
   item_units: ItemUnits;
+  item_warehouse_settings: ItemWarehouseSettings;
   items: Items;
   journal_entries: JournalEntries;
   journal_lines: JournalLines;

@@ -27,6 +27,8 @@ export interface RouteInput<P, Q, B> {
   headers: FastifyRequest['headers'];
   /** The number taken for a route that declares `documentNumber`, allocated before the transaction. */
   documentNumber: string | undefined;
+  /** The numbers taken for a route that declares `documentNumbers`, allocated before the transaction. */
+  documentNumbers?: string[] | undefined;
 }
 
 /** What a handler may return for schema type T: Dates where the schema says string (they serialise to ISO-8601). */
@@ -57,6 +59,8 @@ interface CommonDefinition<P extends TSchema, Q extends TSchema, B extends TSche
   body?: B;
   /** Success status; defaults to 201 for idempotent POSTs, else 200. */
   status?: number;
+  /** Other success statuses the handler may answer with the same response schema (a PUT that creates: 201). */
+  alsoStatuses?: number[];
   /**
    * A block-allocated document number series (DESIGN §2a): the number is taken
    * BEFORE the business transaction opens, in its own short transaction, and
@@ -64,6 +68,14 @@ interface CommonDefinition<P extends TSchema, Q extends TSchema, B extends TSche
    * replayed idempotent request or a failed one leaves one).
    */
   documentNumber?: DocumentSeries;
+  /**
+   * Like documentNumber, for a route that creates a number of documents it learns only
+   * from the data (replenishment: one PO per supplier and warehouse). `count` runs first
+   * in its own short read transaction; that many numbers are then taken, still before
+   * the business transaction, and handed over as input.documentNumbers. The handler must
+   * cope with the data having changed in between (refuse, or use fewer).
+   */
+  documentNumbers?: { series: DocumentSeries; count(tx: Tx, ctx: OperationContext, input: { query: unknown; body: unknown }): Promise<number> };
 }
 
 export interface RouteDefinition<P extends TSchema, Q extends TSchema, B extends TSchema, R extends TSchema>
@@ -190,7 +202,7 @@ function registerRoute(app: FastifyInstance, deps: RouteDeps, route: RouteSpec):
       ...(querySchema ? { querystring: querySchema } : {}),
       ...(definition.body ? { body: definition.body } : {}),
       ...(headersSchema ? { headers: headersSchema } : {}),
-      response: { [status]: responseSchema, ...problemResponses },
+      response: { [status]: responseSchema, ...Object.fromEntries((definition.alsoStatuses ?? []).map((also) => [also, responseSchema])), ...problemResponses },
       'x-permission': definition.permission,
     } as Record<string, unknown>,
     // Authentication and the permission check run before validation, so that a caller
@@ -247,12 +259,13 @@ function registerRoute(app: FastifyInstance, deps: RouteDeps, route: RouteSpec):
         : undefined;
 
       const documentNumber = definition.documentNumber ? await nextDocumentNumber(deps.db, ctx, definition.documentNumber) : undefined;
+      const documentNumbers = definition.documentNumbers ? await takeDocumentNumbers(deps.db, ctx, definition.documentNumbers, input) : undefined;
       const outcome = await deps.db.withTenant(ctx, async (tx) => {
         if (scope) {
           const stored = await claimIdempotencyKey(tx, scope);
           if (stored) return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
         }
-        const result = await definition.handler(tx, ctx, { ...input, documentNumber } as never).catch((error: unknown) => {
+        const result = await definition.handler(tx, ctx, { ...input, documentNumber, documentNumbers } as never).catch((error: unknown) => {
           if (route.kind === 'list' && (input as { page?: PageRequest }).page?.after !== undefined && isBadKeyValue(error)) {
             throw new AppError('CURSOR_INVALID', 'the cursor was not issued by this API or is damaged');
           }
@@ -266,6 +279,18 @@ function registerRoute(app: FastifyInstance, deps: RouteDeps, route: RouteSpec):
       return reply.code(outcome.status).send(outcome.body);
     },
   });
+}
+
+async function takeDocumentNumbers(
+  db: Database,
+  ctx: OperationContext,
+  spec: NonNullable<CommonDefinition<TSchema, TSchema, TSchema>['documentNumbers']>,
+  input: { query: unknown; body: unknown },
+): Promise<string[]> {
+  const count = await db.withTenant(ctx, (tx) => spec.count(tx, ctx, input));
+  const numbers: string[] = [];
+  for (let index = 0; index < count; index++) numbers.push(await nextDocumentNumber(db, ctx, spec.series));
+  return numbers;
 }
 
 function normalizeReply(route: RouteSpec, result: unknown, status: number): { status: number; body: unknown; headers?: Record<string, string> } {
