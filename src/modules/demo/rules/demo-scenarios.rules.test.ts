@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiBalance, ApiItem } from '../demo-trail.types.ts';
-import { outOfStockItem, splitItem, stockedItem, type StockView } from './demo-scenarios.rules.ts';
+import { outOfStockItem, scarceItem, splitItem, stockedItem, type StockView } from './demo-scenarios.rules.ts';
 
 const item = (sku: string, extra: Partial<ApiItem> = {}): ApiItem => ({ itemId: sku, sku, description: sku, gtin: '0123456789012', weightKg: '1', active: true, category: 'fasteners', ...extra });
 const balance = (itemId: string, warehouseId: string, available: string): ApiBalance => ({ itemId, warehouseId, onHand: available, reserved: '0', available });
@@ -26,6 +26,14 @@ describe('which items the demo orders', () => {
     const stock = view([item('A', { active: false }), item('B', { gtin: null }), item('C'), item('D')], [balance('D', 'DAL', '1'), balance('C', 'DAL', '0')]);
     expect(outOfStockItem(stock, new Set())?.sku).toBe('C');
     expect(outOfStockItem(stock, new Set(['C']))).toBeNull();
+  });
+
+  it('buys the out-of-stock item when there is one, else the one with the least available in total', () => {
+    const none = view([item('A'), item('B'), item('C')], [balance('A', 'DAL', '3'), balance('A', 'HOU', '3'), balance('B', 'DAL', '5'), balance('C', 'DAL', '9')]);
+    expect(scarceItem(none, new Set())?.sku).toBe('B');
+    expect(scarceItem(none, new Set(['B']))?.sku).toBe('A');
+    const out = view([item('A'), item('B')], [balance('A', 'DAL', '1')]);
+    expect(scarceItem(out, new Set())?.sku).toBe('B');
   });
 
   it('takes the first item in SKU order with enough stock in the warehouse, not one another scenario uses', () => {

@@ -19,7 +19,7 @@ export function availableIn(view: StockView, itemId: string, warehouseId: string
   return new Dec(balance?.available ?? '0');
 }
 
-function totalAvailable(view: StockView, itemId: string): Dec {
+export function totalAvailable(view: StockView, itemId: string): Dec {
   return view.balances.filter((row) => row.itemId === itemId).reduce((sum, row) => sum.plus(row.available), new Dec(0));
 }
 
@@ -43,6 +43,23 @@ export function stockedItem(view: StockView, warehouseCode: string, minQty: numb
 /** An item nobody can ship today: nothing available in any warehouse (the seed leaves every 15th item out). */
 export function outOfStockItem(view: StockView, used: Set<string>): ApiItem | null {
   return candidates(view, used).find((item) => totalAvailable(view, item.itemId).lte(0)) ?? null;
+}
+
+/**
+ * The item the demo backorders and buys: one out of stock everywhere when there is one, else
+ * the one with the least available in total (earlier runs' purchase orders, bought in packs,
+ * leave a few on the shelf; after enough runs no item is out of stock any more, and ordering
+ * what is available plus a few still backorders). Deterministic: SKU order breaks ties.
+ */
+export function scarceItem(view: StockView, used: Set<string>): ApiItem | null {
+  const out = outOfStockItem(view, used);
+  if (out) return out;
+  let best: { item: ApiItem; available: Dec } | null = null;
+  for (const item of candidates(view, used)) {
+    const available = totalAvailable(view, item.itemId);
+    if (!best || available.lt(best.available)) best = { item, available };
+  }
+  return best?.item ?? null;
 }
 
 /**
