@@ -64,7 +64,7 @@ export function formatProcurement(run: DemoRun, trail: ProcurementTrail, options
     const r = receipt.receipt;
     out.push(`  receipt   ${r.receiptNumber} against ${r.poNumber} at ${wh(r.warehouseId)} on ${r.receiptDate}  value ${formatMoney(r.totalMinor)} (Dr Inventory / Cr GRNI)  PO now ${r.poStatus}`);
     out.push(...table(receipt.scans.map((scan) => ['scan', scan.scan, `(${scan.scannedAs})`, scan.sku, `qty ${qty(scan.qty)}`]), [], '      '));
-    out.push(`    backorders released by this receipt (oldest first): ${receipt.released.length === 0 ? 'none' : ''}`);
+    out.push(`    backorders released by this receipt (oldest first)${receipt.released.length === 0 ? ': none' : ''}`);
     out.push(...table(receipt.released.map((row) => [row.orderNumber, row.sku, `allocated ${row.qty}`]), [], '      '));
     for (const putaway of receipt.putaways) out.push(`    putaway   ${putaway.sku} × ${putaway.qty} ${putaway.fromBinCode} → ${putaway.toBinCode} (scanned bin + item) ${putaway.status}`);
   }

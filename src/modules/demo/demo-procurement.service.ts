@@ -64,7 +64,8 @@ export async function procureBackorders(input: ProcurementInput): Promise<Procur
   if (backordered.length === 0) throw new Error('invariant failed: the demo orders backordered nothing to buy');
   const sourcing = await supplierItemsByItem(api);
   const bankDetails = input.canSeal ? await ensureBankDetails(api, sourcing) : null;
-  if (!input.canSeal) log('no master key configured: supplier bank details are not entered');
+  // Sealed fields need the master key to write and to read back (the holder is sealed too).
+  if (!input.canSeal) log('no master key configured: supplier bank details are neither entered nor shown');
 
   // One purchase order per supplier, each item in the supplier's minimum and pack size.
   const bySupplier = new Map<string, { supplier: ApiSupplier; lines: PurchaseLineReason[]; itemIds: string[]; totalMinor: Dec }>();
@@ -105,7 +106,7 @@ export async function procureBackorders(input: ProcurementInput): Promise<Procur
     const { refusal, approvedAs } = await approve(input, draft);
     const sent = await api.post<ApiPurchaseOrder>(`/v1/purchase-orders/${draft.purchaseOrderId}/send`, {}, { idempotent: true });
     purchaseOrders.push({
-      supplier: { code: group.supplier.code, name: group.supplier.name, bankDetails: await bankDetailsOf(api, group.supplier.supplierId) },
+      supplier: { code: group.supplier.code, name: group.supplier.name, bankDetails: input.canSeal ? await bankDetailsOf(api, group.supplier.supplierId) : null },
       purchaseOrder: sent,
       lines: group.lines,
       approvalThresholdMinor: input.approvalThresholdMinor,
@@ -241,13 +242,21 @@ async function bankDetailsOf(api: DemoApi, supplierId: string): Promise<string |
   }
 }
 
-/** The whole PO received in one scan session: the first line by the supplier's part number, the others by GTIN. */
+/** The whole PO received in one scan session (one receipt): the first scan is the supplier's part number, the others GTINs. */
 async function receiveByScan(input: ProcurementInput, po: PurchaseOrderTrail, sourcing: Map<string, Sourcing>): Promise<ReceiptTrail> {
-  const scans = po.purchaseOrder.lines.map((line, index) => {
-    const item = input.run.items.get(line.itemId)!;
-    const partNumber = sourcing.get(line.itemId)!.supplierItem.supplierPartNumber;
+  // A one-line order is received in two scans of the same item (part number, then GTIN), so
+  // both ways of identifying an item show in every run.
+  const parts = po.purchaseOrder.lines.flatMap((line) => {
+    const open = new Dec(line.qty).minus(line.qtyReceived);
+    if (po.purchaseOrder.lines.length > 1 || open.lt(2)) return [{ itemId: line.itemId, qty: open }];
+    const half = open.div(2).floor();
+    return [{ itemId: line.itemId, qty: half }, { itemId: line.itemId, qty: open.minus(half) }];
+  });
+  const scans = parts.map((part, index) => {
+    const item = input.run.items.get(part.itemId)!;
+    const partNumber = sourcing.get(part.itemId)!.supplierItem.supplierPartNumber;
     const [scan, scannedAs] = index === 0 ? [partNumber, 'supplier part number' as const] : item.gtin ? [item.gtin, 'GTIN' as const] : [item.sku, 'SKU' as const];
-    return { sku: item.sku, scan, scannedAs, qty: new Dec(line.qty).minus(line.qtyReceived).toString() };
+    return { sku: item.sku, scan, scannedAs, qty: part.qty.toString() };
   });
   const receipt = await input.api.post<ApiReceipt>(
     '/v1/receipts',
