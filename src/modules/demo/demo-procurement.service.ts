@@ -2,6 +2,7 @@ import type { BooksVerification } from '../reporting/index.ts';
 import { Dec } from '../../platform/money.ts';
 import { DemoApiError, type DemoApi } from './demo-api.client.ts';
 import { DEMO_SUPPLIER_BANK } from './demo-suppliers.data.ts';
+import { orderQty } from './rules/demo-scenarios.rules.ts';
 import type {
   ApiBin,
   ApiItem,
@@ -177,13 +178,6 @@ async function supplierItemsByItem(api: DemoApi): Promise<Map<string, Sourcing>>
     for (const supplierItem of data) if (!out.has(supplierItem.itemId)) out.set(supplierItem.itemId, { supplier, supplierItem });
   }
   return out;
-}
-
-/** What is needed, at least the supplier's minimum, rounded up to whole packs. */
-export function orderQty(needed: Dec, supplierItem: Pick<ApiSupplierItem, 'minOrderQty' | 'packSize'>): Dec {
-  const pack = new Dec(supplierItem.packSize);
-  const wanted = Dec.max(needed, new Dec(supplierItem.minOrderQty));
-  return wanted.div(pack).ceil().times(pack);
 }
 
 function restockLine(input: ProcurementInput, sourcing: Map<string, Sourcing>, supplierId: string, exclude: Set<string>, shortMinor: Dec): { line: PurchaseLineReason; itemId: string } {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Dec } from '../../../platform/money.ts';
 import type { ApiBalance, ApiItem } from '../demo-trail.types.ts';
-import { outOfStockItem, scarceItem, splitItem, stockedItem, type StockView } from './demo-scenarios.rules.ts';
+import { orderQty, outOfStockItem, scarceItem, splitItem, stockedItem, type StockView } from './demo-scenarios.rules.ts';
 
 const item = (sku: string, extra: Partial<ApiItem> = {}): ApiItem => ({ itemId: sku, sku, description: sku, gtin: '0123456789012', weightKg: '1', active: true, category: 'fasteners', ...extra });
 const balance = (itemId: string, warehouseId: string, available: string): ApiBalance => ({ itemId, warehouseId, onHand: available, reserved: '0', available });
@@ -41,5 +42,14 @@ describe('which items the demo orders', () => {
     expect(stockedItem(stock, 'DAL', 10, new Set())?.sku).toBe('M');
     expect(stockedItem(stock, 'DAL', 10, new Set(['M']))?.sku).toBe('Z');
     expect(stockedItem(stock, 'HOU', 1, new Set())).toBeNull();
+  });
+
+  it.each([
+    ['7', '336', '84', '336', 'raises a small need to the minimum'],
+    ['400', '336', '84', '420', 'rounds a need above the minimum up to whole packs'],
+    ['24', '12', '12', '24', 'keeps a need that is already whole packs'],
+    ['3', '1', '1', '3', 'orders exactly the need with no minimum and single units'],
+  ])('orders %s with minimum %s and pack %s as %s (%s)', (needed, minOrderQty, packSize, expected) => {
+    expect(orderQty(new Dec(needed), { minOrderQty, packSize }).toString()).toBe(expected);
   });
 });

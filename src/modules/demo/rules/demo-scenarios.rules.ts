@@ -85,3 +85,10 @@ export function splitItem(view: StockView, firstCode: string, secondCode: string
   }
   return best && { item: best.item, qty: best.qty.toFixed(0) };
 }
+
+/** What a buyer orders for `needed`: at least the supplier's minimum, rounded up to whole packs. */
+export function orderQty(needed: Dec, supplierItem: { minOrderQty: string; packSize: string }): Dec {
+  const pack = new Dec(supplierItem.packSize);
+  const wanted = Dec.max(needed, new Dec(supplierItem.minOrderQty));
+  return wanted.div(pack).ceil().times(pack);
+}
