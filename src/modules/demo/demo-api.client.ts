@@ -30,6 +30,8 @@ export interface DemoApi {
   list<T>(path: string, query?: Query): Promise<T[]>;
   /** `idempotent` sends an Idempotency-Key (only routes that take one accept it). */
   post<T>(path: string, body?: unknown, options?: { idempotent?: boolean }): Promise<T>;
+  /** A replace (PUT is idempotent by its nature: no Idempotency-Key). */
+  put<T>(path: string, body: unknown): Promise<T>;
 }
 
 /** Pages fetched per list before the demo gives up: a bound, not an expectation. */
@@ -40,7 +42,7 @@ export function demoApi(app: FastifyInstance, secret: string, runId: string): De
   let requestCount = 0;
   const headers = { authorization: `Bearer ${secret}` };
 
-  const send = async <T>(method: 'GET' | 'POST', path: string, query: Query | undefined, body: unknown, idempotent: boolean): Promise<T> => {
+  const send = async <T>(method: 'GET' | 'POST' | 'PUT', path: string, query: Query | undefined, body: unknown, idempotent: boolean): Promise<T> => {
     requestCount += 1;
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) search.set(key, String(value));
@@ -66,6 +68,7 @@ export function demoApi(app: FastifyInstance, secret: string, runId: string): De
   return {
     get: (path, query) => send('GET', path, query, undefined, false),
     post: (path, body, options) => send('POST', path, undefined, body ?? {}, options?.idempotent ?? false),
+    put: (path, body) => send('PUT', path, undefined, body, false),
     list: async <T>(path: string, query: Query = {}) => {
       const rows: T[] = [];
       let cursor: string | undefined;

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { createApiKey, listTenants, revokeApiKey } from '../access/index.ts';
+import { getPurchasingSettings } from '../purchasing/index.ts';
 import { verifyBooks, type BooksVerification } from '../reporting/index.ts';
 import { systemContext, type OperationContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
+import { configuredKeyring } from '../../platform/crypto/index.ts';
 import { Dec } from '../../platform/money.ts';
 import { ALL_PERMISSIONS } from '../../platform/permissions.ts';
 import { demoApi, type DemoApi } from './demo-api.client.ts';
@@ -10,14 +12,17 @@ import { entriesOf, fulfilOrders, type FulfilmentState } from './demo-fulfilment
 import type { ApiBalance, ApiCustomer, ApiInvoice, ApiItem, ApiOrder, ApiPayment, ApiShipTo, ApiWarehouse, DemoRun, OrderTrail, StockArrival } from './demo-trail.types.ts';
 import { generateDemoItems } from './demo-catalog.data.ts';
 import { DEMO_TENANT } from './demo-partners.data.ts';
-import { outOfStockItem, splitItem, stockedItem, type StockView } from './rules/demo-scenarios.rules.ts';
+import { procureBackorders } from './demo-procurement.service.ts';
+import { scarceItem, splitItem, stockedItem, totalAvailable, type StockView } from './rules/demo-scenarios.rules.ts';
 import { centsString, seededRandom } from './rules/seeded-random.ts';
 import { DEMO_SEED, seedDemo } from './seed-demo.service.ts';
 
 /**
  * `qm demo`: a batch of orders through the whole flow on the demo tenant — capture, price,
- * credit (a hold and its release), allocation (a backorder released by a stock arrival, a
- * split across two warehouses), a wave picked by scan (with a short pick), cartons with
+ * credit (a hold and its release), allocation (two orders backordered on one item, a split
+ * across two warehouses), procure to pay for the backorders (purchase orders with a second
+ * approver above the threshold, `qm verify`, a receipt by scan that releases the backorders,
+ * `qm verify` again, putaway by scan), a wave picked by scan (with a short pick), cartons with
  * SSCCs, ship confirmation (entered and computed freight), invoices, postings, a full and a
  * partial payment — then the `qm verify` identities.
  *
@@ -32,6 +37,10 @@ export interface DemoResult {
   run: DemoRun;
   books: BooksVerification;
 }
+
+/** Units each backorder scenario orders beyond what is available of its item (the first and the second order). */
+const BACKORDER_QTY_FIRST = 4;
+const BACKORDER_QTY_SECOND = 3;
 
 /** How many times a stock arrival is repeated when older backorders (oldest first) took it. */
 const ARRIVALS_PER_LINE_MAX = 5;
@@ -50,12 +59,46 @@ export async function runDemoFlow(db: Database, app: FastifyInstance, options: {
   const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const { apiKey, secret } = await db.withTenant(ctx, (tx) => createApiKey(tx, ctx, { name: `qm demo ${runId}`, permissions: [ALL_PERMISSIONS] }));
   try {
-    const run = await runOrders(demoApi(app, secret, runId), `api_key:${apiKey.apiKeyId}`, tenant.name, seeded, log);
-    const books = await db.withTenant(ctx, (tx) => verifyBooks(tx, ctx));
-    return { run, books };
+    // The second actor of the run: it may only read and approve purchase orders, so the
+    // segregation of duties above the approval threshold is shown with two real credentials.
+    const approver = await db.withTenant(ctx, (tx) => createApiKey(tx, ctx, { name: `qm demo ${runId} approver`, permissions: ['purchasing:read', 'purchasing:approve'] }));
+    try {
+      const { approvalThresholdMinor } = await db.withTenant(ctx, (tx) => getPurchasingSettings(tx, ctx));
+      const purchasing: Purchasing = {
+        approver: demoApi(app, approver.secret, `${runId}-approver`),
+        approverKeyId: approver.apiKey.apiKeyId,
+        approvalThresholdMinor,
+        canSeal: keyringAvailable(),
+        verify: () => db.withTenant(ctx, (tx) => verifyBooks(tx, ctx)),
+      };
+      const run = await runOrders(demoApi(app, secret, runId), `api_key:${apiKey.apiKeyId}`, tenant.name, seeded, purchasing, log);
+      const books = await db.withTenant(ctx, (tx) => verifyBooks(tx, ctx));
+      return { run, books };
+    } finally {
+      await revokeRunKey(db, ctx, approver.apiKey.apiKeyId);
+    }
   } finally {
-    // The key was for this run only; revoked, it opens nothing afterwards.
+    // The keys were for this run only; revoked, they open nothing afterwards.
     await revokeRunKey(db, ctx, apiKey.apiKeyId);
+  }
+}
+
+/** What the procurement step needs beyond the run's own key. */
+interface Purchasing {
+  approver: DemoApi;
+  approverKeyId: string;
+  approvalThresholdMinor: number;
+  canSeal: boolean;
+  verify: () => Promise<BooksVerification>;
+}
+
+/** Whether sealed fields can be written: `qm` commands load the master key lazily, and a DATABASE_URL server without QM_MASTER_KEY has none. */
+function keyringAvailable(): boolean {
+  try {
+    configuredKeyring();
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -67,7 +110,7 @@ interface Customers {
   get(code: string): Promise<{ customer: ApiCustomer; shipToId: string }>;
 }
 
-async function runOrders(api: DemoApi, actor: string, tenantName: string, seeded: boolean, log: (message: string) => void): Promise<DemoRun> {
+async function runOrders(api: DemoApi, actor: string, tenantName: string, seeded: boolean, purchasing: Purchasing, log: (message: string) => void): Promise<DemoRun> {
   const warehouses = await api.list<ApiWarehouse>('/v1/warehouses');
   const items = await api.list<ApiItem>('/v1/items');
   const run: DemoRun = {
@@ -75,6 +118,7 @@ async function runOrders(api: DemoApi, actor: string, tenantName: string, seeded
     seeded,
     orders: [],
     waves: [],
+    procurement: null,
     warehouses: new Map(warehouses.map((warehouse) => [warehouse.warehouseId, warehouse.code])),
     items: new Map(items.map((item) => [item.itemId, item])),
   };
@@ -154,17 +198,22 @@ async function runOrders(api: DemoApi, actor: string, tenantName: string, seeded
   ]);
   if (hold.atConfirm.status !== 'on_hold' || !hold.afterRelease) throw new Error(`invariant failed: ${hold.atConfirm.orderNumber} was not held (${hold.atConfirm.status})`);
 
-  // 2. A backorder: an item out of stock everywhere, next to one with a contract price.
-  const short = outOfStockItem(view, used);
-  if (!short) throw new Error('invariant failed: no demo item is out of stock');
+  // 2. Backorders: an item nobody can ship today (else the scarcest one, ordered beyond what is
+  // available), ordered first by C1001 next to a contract-priced line, then by C1020: two
+  // orders wait on one item, released oldest first by the purchase order's receipt below.
+  const short = scarceItem(view, used);
+  if (!short) throw new Error('invariant failed: no demo item can be backordered');
   used.add(short.itemId);
   const backorder = await place('backorder released', 'C1001', [
     { item: await stocked('DAL', 12, (item) => item.sku.startsWith('JAN-BW-')), qty: '12' },
-    { item: short, qty: '4' },
+    { item: short, qty: totalAvailable(view, short.itemId).plus(BACKORDER_QTY_FIRST).floor().toString() },
   ]);
-  const backorderedLine = (backorder.afterRelease ?? backorder.atConfirm).lines.find((line) => new Dec(line.qtyBackordered).gt(0));
-  if (!backorderedLine) throw new Error(`invariant failed: ${backorder.atConfirm.orderNumber} backordered nothing`);
-  await arrive(backorder, backorderedLine.lineId, 'DAL');
+  view.balances = await api.list<ApiBalance>('/v1/stock-balances');
+  const secondInLine = await place('backorder, second in line', 'C1020', [{ item: short, qty: totalAvailable(view, short.itemId).plus(BACKORDER_QTY_SECOND).floor().toString() }]);
+  for (const trail of [backorder, secondInLine]) {
+    const line = (trail.afterRelease ?? trail.atConfirm).lines.find((candidate) => candidate.itemId === short.itemId);
+    if (!line || new Dec(line.qtyBackordered).lte(0)) throw new Error(`invariant failed: ${trail.atConfirm.orderNumber} backordered nothing`);
+  }
 
   // 3. A split: a line neither Dallas nor Houston can fill alone, for a customer that allows split warehouses.
   let split = splitItem(view, 'DAL', 'HOU', used);
@@ -187,6 +236,10 @@ async function runOrders(api: DemoApi, actor: string, tenantName: string, seeded
     { item: await stocked('DAL', 10, (item) => item.category === 'janitorial'), qty: '3' },
   ]);
   await place('tax exempt', 'C1004', [{ item: await stocked('DAL', 15, (item) => item.category === 'breakroom' || item.category === 'janitorial'), qty: '12' }]);
+
+  // Procure to pay for what is backordered: POs, approval, verify, receipt by scan (releases the backorders), verify, putaway.
+  log('purchase orders for the backorders');
+  run.procurement = await procureBackorders({ api, ...purchasing, run, trails, warehouseId: warehouseId('DAL'), log });
 
   for (const [orderId, trail] of trails) trail.allocated = await api.get<ApiOrder>(`/v1/sales-orders/${orderId}`);
 

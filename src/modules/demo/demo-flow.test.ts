@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/support/database.ts';
 import { buildApp } from '../../app.ts';
+import { configureKeyring, envKeyring } from '../../platform/crypto/index.ts';
 import { formatDemoRun, runDemoFlow, type DemoResult } from './index.ts';
 
 /**
@@ -13,6 +15,8 @@ import { formatDemoRun, runDemoFlow, type DemoResult } from './index.ts';
 const testDb = useTestDatabase();
 let app: FastifyInstance;
 beforeAll(async () => {
+  // The demo seals one supplier's bank details; `qm` would load the master key from DATA_DIR or QM_MASTER_KEY.
+  configureKeyring(envKeyring(randomBytes(32).toString('base64')));
   app = await buildApp({ db: testDb().db });
 });
 afterAll(async () => {
@@ -38,10 +42,14 @@ function expectEveryScenario(result: DemoResult): void {
   expect(hold.final.status).toBe('shipped');
 
   const backorder = by('backorder released');
-  expect(backorder.atConfirm.lines.some((line) => Number(line.qtyBackordered) > 0)).toBe(true);
-  expect(backorder.arrivals.reduce((sum, arrival) => sum + Number(arrival.releasedQty), 0)).toBeGreaterThan(0);
-  expect(backorder.allocated.lines.every((line) => Number(line.qtyBackordered) === 0)).toBe(true);
-  expect(backorder.final.status).toBe('shipped');
+  const secondInLine = by('backorder, second in line');
+  for (const trail of [backorder, secondInLine]) {
+    expect(trail.atConfirm.lines.some((line) => Number(line.qtyBackordered) > 0)).toBe(true);
+    expect(trail.arrivals).toEqual([]);
+    expect(trail.allocated.lines.every((line) => Number(line.qtyBackordered) === 0)).toBe(true);
+    expect(trail.final.status).toBe('shipped');
+    expect(trail.shipments.length).toBeGreaterThan(0);
+  }
 
   const split = by('split across warehouses');
   expect(split.shipments).toHaveLength(2);
@@ -82,12 +90,86 @@ function expectEveryScenario(result: DemoResult): void {
   expect(books.identities.every((identity) => identity.ok)).toBe(true);
 }
 
+/**
+ * Procure to pay, checked against the database, not the trail: the receipt's released
+ * backorders are reservations of the two backordered orders, both orders shipped and
+ * invoiced, the PO was created by the run key and approved by the other one after the
+ * creator was refused, and both run keys are revoked.
+ */
+async function expectProcurement(result: DemoResult): Promise<void> {
+  const { run } = result;
+  const procurement = run.procurement!;
+  expect(procurement).not.toBeNull();
+  const admin = testDb().admin;
+  const by = (scenario: string) => run.orders.find((trail) => trail.scenario === scenario)!;
+  const backorderIds = [by('backorder released'), by('backorder, second in line')].map((trail) => trail.atConfirm.orderId);
+
+  // The refusal and the second approver.
+  const above = procurement.purchaseOrders.filter((po) => po.purchaseOrder.totalMinor > po.approvalThresholdMinor);
+  expect(above.length).toBeGreaterThanOrEqual(1);
+  for (const po of above) {
+    expect(po.creatorRefusal).toEqual({ status: 403, code: 'PO_APPROVER_IS_CREATOR' });
+    const { rows } = await admin.query(
+      `select po.status, po.created_by, po.approved_by, po.sent_at, k.name as approver_name
+         from purchase_orders po left join api_keys k on k.tenant_id = po.tenant_id and 'api_key:' || k.api_key_id::text = po.approved_by
+        where po.po_id = $1`,
+      [po.purchaseOrder.purchaseOrderId],
+    );
+    expect(rows[0].approved_by).not.toBe(rows[0].created_by);
+    expect(rows[0].approved_by).toBe(`api_key:${procurement.approverKeyId}`);
+    expect(rows[0].approver_name).toMatch(/^qm demo .* approver$/);
+    expect(rows[0].sent_at).not.toBeNull();
+    expect(['received', 'partially_received']).toContain(rows[0].status);
+  }
+
+  // The receipt released both backorders (oldest first) — in the database, as reservations.
+  const released = procurement.receipts.flatMap((receipt) => receipt.released);
+  expect(released.map((row) => row.orderId)).toEqual(expect.arrayContaining(backorderIds));
+  expect(released.findIndex((row) => row.orderId === backorderIds[0])).toBeLessThan(released.findIndex((row) => row.orderId === backorderIds[1]));
+  const receiptIds = procurement.receipts.map((receipt) => receipt.receipt.receiptId);
+  const { rows: receiptLines } = await admin.query('select count(*)::int as n, sum(value_minor)::bigint as v from receipt_lines where receipt_id = any($1::uuid[])', [receiptIds]);
+  expect(receiptLines[0].n).toBeGreaterThanOrEqual(2);
+  expect(procurement.receipts.flatMap((receipt) => receipt.scans.map((scan) => scan.scannedAs))).toEqual(expect.arrayContaining(['supplier part number', 'GTIN']));
+  const { rows: orders } = await admin.query(
+    `select o.order_id, o.status, (select count(*)::int from invoices i where i.tenant_id = o.tenant_id and i.order_id = o.order_id) as invoices,
+            (select coalesce(sum(l.qty_backordered), 0)::text from sales_order_lines l where l.tenant_id = o.tenant_id and l.order_id = o.order_id) as backordered
+       from sales_orders o where o.order_id = any($1::uuid[])`,
+    [backorderIds],
+  );
+  expect(orders).toHaveLength(2);
+  for (const order of orders) expect([order.status, order.invoices > 0, Number(order.backordered)]).toEqual(['shipped', true, 0]);
+
+  // Putaway confirmed by scan: no open task left from the run's receipts.
+  const { rows: tasks } = await admin.query(`select status, count(*)::int as n from putaway_tasks where receipt_id = any($1::uuid[]) group by status`, [receiptIds]);
+  expect(tasks.map((row) => row.status)).toEqual(['done']);
+
+  expect(procurement.verifyBeforeReceipt.ok).toBe(true);
+  expect(procurement.verifyAfterReceipt.ok).toBe(true);
+  expect(procurement.verifyAfterReceipt.identities.find((identity) => identity.name === 'grni')).toBeDefined();
+  expect(procurement.supplierInvoices).toEqual([]);
+  expect(procurement.bankDetails?.shown).toMatch(/6789/);
+  expect(procurement.bankDetails?.shown).not.toContain('000123456789');
+}
+
+async function expectRunKeysRevoked(): Promise<void> {
+  const { rows } = await testDb().admin.query(`select count(*)::int as n, count(revoked_at)::int as revoked from api_keys where name like 'qm demo %'`);
+  expect(rows[0].n).toBeGreaterThanOrEqual(2);
+  expect(rows[0].revoked).toBe(rows[0].n);
+}
+
 describe('qm demo flow', () => {
   it('seeds the demo tenant, runs every scenario through the API, and the books agree; a second run works too', async () => {
     const first = await runDemoFlow(testDb().db, app);
     expect(first.run.seeded).toBe(true);
+    expect(first.run.procurement!.bankDetails?.enteredNow).toBe(true);
     expectEveryScenario(first);
+    await expectProcurement(first);
+    await expectRunKeysRevoked();
     const text = formatDemoRun(first.run, first.books).join('\n');
+    expect(text).toContain('PO_APPROVER_IS_CREATOR');
+    expect(text).toMatch(/backorders released by this receipt/);
+    expect(text).toContain('qm verify before the receipt: ok');
+    expect(text).toContain('qm verify after the receipt: ok');
     expect(text).toContain('SHORT');
     expect(text).toContain('hold released');
     expect(text).toMatch(/SSCC \d{18}/);
@@ -96,6 +178,9 @@ describe('qm demo flow', () => {
     const second = await runDemoFlow(testDb().db, app);
     expect(second.run.seeded).toBe(false);
     expectEveryScenario(second);
+    await expectProcurement(second);
+    await expectRunKeysRevoked();
+    expect(second.run.procurement!.bankDetails?.enteredNow).toBe(false);
     const firstNumbers = new Set(first.run.orders.map((trail) => trail.final.orderNumber));
     expect(second.run.orders.some((trail) => firstNumbers.has(trail.final.orderNumber))).toBe(false);
   }, 240_000);

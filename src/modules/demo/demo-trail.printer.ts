@@ -1,11 +1,13 @@
 import { formatBooksVerification, type BooksVerification } from '../reporting/index.ts';
 import { Dec, formatMinor } from '../../platform/money.ts';
+import { formatProcurement } from './demo-procurement.printer.ts';
 import type { ApiJournalEntry, ApiOrder, DemoRun, OrderTrail, StockArrival } from './demo-trail.types.ts';
 
 /**
  * The demo's trail as text: per order the priced lines with the rule that won, tax, the
  * credit result, allocation by warehouse, the pick path in walk order, cartons with SSCC,
- * shipments, invoices, journal entries and payments; then the books' identities. Pure: a
+ * shipments, invoices, journal entries and payments; procure to pay for the backorders
+ * (demo-procurement.printer.ts); then the books' identities. Pure: a
  * run in, lines out (money in the tenant's currency with two decimals, as 1,234.56).
  */
 
@@ -31,6 +33,7 @@ export function formatDemoRun(run: DemoRun, books: BooksVerification, options: {
     out.push('', 'Waves');
     out.push(...table(run.waves.map((wave) => [wave.waveNumber, wave.warehouseCode, `${wave.tasks} task${wave.tasks === 1 ? '' : 's'}`, wave.orderNumbers.join(', ')]), [2]));
   }
+  if (run.procurement) out.push('', ...formatProcurement(run, run.procurement, options));
   out.push('', 'Summary');
   out.push(
     ...table(
@@ -80,7 +83,9 @@ function formatOrder(run: DemoRun, trail: OrderTrail): string[] {
   out.push(`  allocation  at confirmation: ${allocationText(confirm, sku, wh)}`);
   const before = trail.arrivals.filter((arrival) => !arrival.afterPicking);
   out.push(...before.map(arrivalText));
-  if (before.length > 0 || trail.afterRelease) out.push(`              before picking: ${allocationText(trail.allocated, sku, wh)}`);
+  const received = (run.procurement?.receipts ?? []).flatMap((receipt) => receipt.released.filter((row) => row.orderId === order.orderId).map((row) => ({ receipt: receipt.receipt, row })));
+  for (const { receipt, row } of received) out.push(`  receipt     ${receipt.receiptNumber} (scan at receiving, ${receipt.poNumber}) → backorder released ${row.sku} ${row.qty}`);
+  if (before.length > 0 || received.length > 0 || trail.afterRelease) out.push(`              before picking: ${allocationText(trail.allocated, sku, wh)}`);
   out.push('  pick path (walk order, scanned bin + item)');
   out.push(
     ...table(

@@ -1,3 +1,5 @@
+import type { BooksVerification } from '../reporting/index.ts';
+
 /**
  * The wire shapes the demo reads (the subset of the API's response schemas it uses) and the
  * trail it records per order. The trail is data, printed by demo-trail.printer.ts and
@@ -41,6 +43,24 @@ export interface ApiInvoice {
 }
 export interface ApiPayment { paymentId: string; paymentNumber: string; amountMinor: number; appliedMinor: number; unappliedMinor: number; method: string; reference: string | null }
 
+export interface ApiSupplier { supplierId: string; code: string; name: string }
+export interface ApiSupplierItem { supplierId: string; itemId: string; supplierPartNumber: string; cost: string; leadTimeDays: number; minOrderQty: string; packSize: string; active: boolean }
+export interface ApiPurchaseOrder {
+  purchaseOrderId: string; poNumber: string; supplierId: string; warehouseId: string; status: string; totalMinor: number; expectedDate: string | null;
+  createdBy: string; approvedBy: string | null; sentAt: string | null;
+  lines: Array<{ lineId: string; lineNumber: number; itemId: string; qty: string; unitCost: string; lineTotalMinor: number; qtyReceived: string; status: string }>;
+}
+export interface ApiReceipt {
+  receiptId: string; receiptNumber: string; purchaseOrderId: string; poNumber: string; poStatus: string; warehouseId: string; receiptDate: string; totalMinor: number;
+  lines: Array<{ lineNumber: number; poLineId: string; itemId: string; scan: string; qty: string; unitCost: string; valueMinor: number; binId: string | null }>;
+  backordersReleased: Array<{ orderId: string; lineId: string; qty: string }>;
+  putawayTaskIds: string[];
+}
+export interface ApiPutawayTask {
+  taskId: string; receiptId: string; warehouseId: string; itemId: string; fromBinCode: string; suggestedBinCode: string | null; qty: string; qtyPutAway: string; qtyRemaining: string; status: string;
+}
+export interface ApiBin { binId: string; code: string; kind: string; active: boolean }
+
 /** One pick confirmation, as the associate did it. */
 export interface PickStep {
   waveNumber: string; warehouseCode: string; binCode: string; pickSequence: number; sku: string; scanned: string;
@@ -76,11 +96,69 @@ export interface OrderTrail {
   final: ApiOrder;
 }
 
+/** Why a purchase order line was ordered: for waiting backorders, or to restock (the order then passes the approval threshold). */
+export interface PurchaseLineReason { sku: string; qty: string; supplierPartNumber: string; reason: 'backorders' | 'restock'; backorderedQty: string; minOrderQty: string; packSize: string }
+
+export interface PurchaseOrderTrail {
+  /** bankDetails: as GET …/bank-details shows them (masked), null when the supplier has none. */
+  supplier: { code: string; name: string; bankDetails: string | null };
+  /** The order as sent. */
+  purchaseOrder: ApiPurchaseOrder;
+  lines: PurchaseLineReason[];
+  approvalThresholdMinor: number;
+  /** The creator's own approval, refused above the threshold (PO_APPROVER_IS_CREATOR), as the API answered it; null when not tried. */
+  creatorRefusal: { status: number; code: string } | null;
+  /** 'creator' below the threshold; 'second actor' (the run's approver key) above it. */
+  approvedAs: 'creator' | 'second actor';
+}
+
+/** A backordered sales order line that a receipt allocated, as POST /v1/receipts reported it (oldest order first). */
+export interface ReleasedBackorder { orderId: string; orderNumber: string; lineId: string; sku: string; qty: string }
+
+export interface ReceiptTrail {
+  receipt: ApiReceipt;
+  scans: Array<{ sku: string; scan: string; scannedAs: 'supplier part number' | 'GTIN' | 'SKU'; qty: string }>;
+  released: ReleasedBackorder[];
+  putaways: Array<{ sku: string; fromBinCode: string; toBinCode: string; qty: string; status: string }>;
+}
+
+/**
+ * A supplier invoice entered and matched three ways (PO price × received × invoiced). Filled by
+ * matchSupplierInvoices (demo-procurement.service.ts) once POST /v1/supplier-invoices exists:
+ * one invoice matched with a price variance within tolerance, one held beyond it.
+ */
+export interface SupplierInvoiceTrail {
+  supplierInvoiceNumber: string;
+  poNumber: string;
+  status: 'matched' | 'held';
+  totalMinor: number;
+  priceVarianceMinor: number;
+  holdReason: string | null;
+  entries: ApiJournalEntry[];
+}
+
+/** Procure to pay for the run's backorders (issue #6 item 8). */
+export interface ProcurementTrail {
+  /** Accounts payable's bank details for one supplier, sealed through PUT …/bank-details (once per tenant); null when no master key is configured. */
+  bankDetails: { supplierCode: string; shown: string; enteredNow: boolean } | null;
+  /** The backordered lines the purchase orders were placed for, oldest order first. */
+  backorders: Array<{ orderNumber: string; sku: string; qty: string }>;
+  purchaseOrders: PurchaseOrderTrail[];
+  /** `qm verify` just before the first receipt and just after the last one. */
+  verifyBeforeReceipt: BooksVerification;
+  receipts: ReceiptTrail[];
+  verifyAfterReceipt: BooksVerification;
+  supplierInvoices: SupplierInvoiceTrail[];
+  /** The run's approver key (purchasing:approve), revoked when the run ends like the run's own key. */
+  approverKeyId: string;
+}
+
 export interface DemoRun {
   tenantName: string;
   seeded: boolean;
   orders: OrderTrail[];
   waves: Array<{ waveNumber: string; warehouseCode: string; orderNumbers: string[]; tasks: number }>;
+  procurement: ProcurementTrail | null;
   warehouses: Map<string, string>;
   items: Map<string, ApiItem>;
 }

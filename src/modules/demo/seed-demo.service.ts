@@ -11,12 +11,14 @@ import {
   createTaxExemption,
   createTaxJurisdiction,
   type Customer,
+  type Supplier,
 } from '../partners/index.ts';
 import { createContractPrice, createMatrixDiscount, createPriceList, setPriceListEntry, type PriceList } from '../pricing/index.ts';
 import { systemClock, systemContext, today, type Clock, type OperationContext } from '../../platform/context.ts';
 import type { Database, Tx } from '../../platform/db/index.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import { ALL_PERMISSIONS } from '../../platform/permissions.ts';
+import { createSupplierItem } from '../purchasing/index.ts';
 import { generateDemoItems, type DemoItem } from './demo-catalog.data.ts';
 import {
   DEMO_BAYS_PER_AISLE,
@@ -29,6 +31,7 @@ import {
   DEMO_TENANT,
   DEMO_WAREHOUSES,
 } from './demo-partners.data.ts';
+import { demoSupplierItemOf } from './demo-suppliers.data.ts';
 import { centsString, seededRandom, type SeededRandom } from './rules/seeded-random.ts';
 
 /**
@@ -57,6 +60,7 @@ export interface DemoSeedResult {
     customers: number;
     shipTos: number;
     suppliers: number;
+    supplierItems: number;
     priceListEntries: number;
     contractPrices: number;
     matrixDiscounts: number;
@@ -99,7 +103,8 @@ async function seedDemoData(tx: Tx, ctx: OperationContext, random: SeededRandom)
     await createTaxJurisdiction(tx, ctx, { ...jurisdiction, rates: [...jurisdiction.rates] });
   }
   const { warehouses, storageBins, binCount } = await seedWarehouses(tx, ctx);
-  for (const supplier of DEMO_SUPPLIERS) await createSupplier(tx, ctx, supplier);
+  const suppliers = new Map<string, Supplier>();
+  for (const supplier of DEMO_SUPPLIERS) suppliers.set(supplier.code, await createSupplier(tx, ctx, supplier));
 
   const demoItems = generateDemoItems(random);
   const items: Item[] = [];
@@ -107,6 +112,7 @@ async function seedDemoData(tx: Tx, ctx: OperationContext, random: SeededRandom)
     const { costCents: _cost, listCents: _list, ...input } = demoItem;
     items.push(await createItem(tx, ctx, input));
   }
+  const supplierItems = await seedSupplierItems(tx, ctx, suppliers, demoItems, items);
 
   const priceLists = new Map<string, PriceList>();
   for (const list of DEMO_PRICE_LISTS) priceLists.set(list.code, await createPriceList(tx, ctx, list));
@@ -136,6 +142,7 @@ async function seedDemoData(tx: Tx, ctx: OperationContext, random: SeededRandom)
       customers: customers.size,
       shipTos,
       suppliers: DEMO_SUPPLIERS.length,
+      supplierItems,
       priceListEntries,
       contractPrices,
       matrixDiscounts: DEMO_MATRIX_DISCOUNTS.length,
@@ -174,6 +181,20 @@ async function seedWarehouses(tx: Tx, ctx: OperationContext): Promise<{ warehous
     binCount += bins.length + 2;
   }
   return { warehouses, storageBins, binCount };
+}
+
+/**
+ * Every item is bought from its brand's supplier (demo-suppliers.data.ts), so `qm demo` can
+ * place a purchase order for whatever is backordered. Bank details are not seeded: sealing
+ * needs the master key, and `qm seed-demo` must keep working on a DATABASE_URL server that
+ * has none; `qm demo` enters them through the API when a key is configured.
+ */
+async function seedSupplierItems(tx: Tx, ctx: OperationContext, suppliers: Map<string, Supplier>, demoItems: DemoItem[], items: Item[]): Promise<number> {
+  for (const [index, demoItem] of demoItems.entries()) {
+    const { supplierCode, ...terms } = demoSupplierItemOf(demoItem);
+    await createSupplierItem(tx, ctx, suppliers.get(supplierCode)!.supplierId, { itemId: items[index]!.itemId, ...terms });
+  }
+  return demoItems.length;
 }
 
 /** `cents × percent / 100`, rounded half up, in integers. */

@@ -101,6 +101,26 @@ describe('qm seed-demo', () => {
     expect(atp.total.available).toBe('0');
   });
 
+  it('buys every item from its brand\'s supplier, with part numbers unique per supplier, a lead time, a minimum and a pack size', async () => {
+    const { rows } = await testDb().admin.query(
+      `select s.code, si.supplier_part_number, si.cost::text as cost, si.lead_time_days, si.min_order_qty::text as moq, si.pack_size::text as pack
+         from supplier_items si join suppliers s on s.tenant_id = si.tenant_id and s.supplier_id = si.supplier_id where si.tenant_id = $1`,
+      [seeded.tenantId],
+    );
+    expect(rows).toHaveLength(seeded.counts.items);
+    expect(seeded.counts.supplierItems).toBe(seeded.counts.items);
+    expect(await count('select count(distinct item_id)::int as n from supplier_items where tenant_id = $1')).toBe(seeded.counts.items);
+    expect(new Set(rows.map((row) => `${row.code}/${row.supplier_part_number}`)).size).toBe(rows.length);
+    expect(new Set(rows.map((row) => row.code)).size).toBe(6);
+    for (const row of rows) {
+      expect(row.lead_time_days).toBeGreaterThan(0);
+      expect(Number(row.moq) % Number(row.pack)).toBe(0);
+      expect(Number(row.cost)).toBeGreaterThan(0);
+    }
+    // Bank details are sealed by `qm demo`, not the seed (the seed needs no master key).
+    expect(await count('select count(*)::int as n from supplier_bank_details where tenant_id = $1')).toBe(0);
+  });
+
   it('audited every write and announced it in the outbox', async () => {
     expect(await count(`select count(*)::int as n from audit_log where tenant_id = $1 and action = 'item.create'`)).toBe(seeded.counts.items);
     expect(await count(`select count(*)::int as n from audit_log where tenant_id = $1 and action = 'stock_movement.create'`)).toBe(seeded.counts.openingMovements);

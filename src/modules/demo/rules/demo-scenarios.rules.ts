@@ -19,7 +19,7 @@ export function availableIn(view: StockView, itemId: string, warehouseId: string
   return new Dec(balance?.available ?? '0');
 }
 
-function totalAvailable(view: StockView, itemId: string): Dec {
+export function totalAvailable(view: StockView, itemId: string): Dec {
   return view.balances.filter((row) => row.itemId === itemId).reduce((sum, row) => sum.plus(row.available), new Dec(0));
 }
 
@@ -46,6 +46,23 @@ export function outOfStockItem(view: StockView, used: Set<string>): ApiItem | nu
 }
 
 /**
+ * The item the demo backorders and buys: one out of stock everywhere when there is one, else
+ * the one with the least available in total (earlier runs' purchase orders, bought in packs,
+ * leave a few on the shelf; after enough runs no item is out of stock any more, and ordering
+ * what is available plus a few still backorders). Deterministic: SKU order breaks ties.
+ */
+export function scarceItem(view: StockView, used: Set<string>): ApiItem | null {
+  const out = outOfStockItem(view, used);
+  if (out) return out;
+  let best: { item: ApiItem; available: Dec } | null = null;
+  for (const item of candidates(view, used)) {
+    const available = totalAvailable(view, item.itemId);
+    if (!best || available.lt(best.available)) best = { item, available };
+  }
+  return best?.item ?? null;
+}
+
+/**
  * An item and quantity that neither warehouse can fill alone but the two together can:
  * qty = max(a, b) + 1 ≤ a + b when both hold at least 1. Allocation takes a line from one
  * warehouse whenever one can fill it, so only such a line splits. The smallest such quantity
@@ -67,4 +84,11 @@ export function splitItem(view: StockView, firstCode: string, secondCode: string
     if (best === null || qty.lt(best.qty)) best = { item, qty };
   }
   return best && { item: best.item, qty: best.qty.toFixed(0) };
+}
+
+/** What a buyer orders for `needed`: at least the supplier's minimum, rounded up to whole packs. */
+export function orderQty(needed: Dec, supplierItem: { minOrderQty: string; packSize: string }): Dec {
+  const pack = new Dec(supplierItem.packSize);
+  const wanted = Dec.max(needed, new Dec(supplierItem.minOrderQty));
+  return wanted.div(pack).ceil().times(pack);
 }
