@@ -44,6 +44,11 @@ describe('qm demo', () => {
     expect(run.stdout).toMatch(/scan +\d{12,14} +\(GTIN\)/);
     expect(run.stdout).toMatch(/receipt +RCV-\d+ \(scan at receiving, PO-\d+\) → backorder released/);
     expect(run.stdout).toMatch(/supplier bank details +V-BRIGHTWAY: .*6789.* entered now/);
+    // Supplier invoices matched three ways: one posted with a variance and paid, one held beyond the tolerance.
+    expect(run.stdout).toMatch(/SINV-\d+ \(supplier's DEMO-PO-\d+-A\) for PO-\d+ line \d+: .* posted +price variance \d+\.\d\d/);
+    expect(run.stdout).toMatch(/supplier_invoice +SINV-\d+ +5100 Purchase price variance/);
+    expect(run.stdout).toMatch(/paid +SPAY-\d+ [\d,]+\.\d\d/);
+    expect(run.stdout).toMatch(/SINV-\d+ \(supplier's DEMO-PO-\d+-B\) .* held — PRICE_VARIANCE_ABOVE_TOLERANCE/);
     const released = [...run.stdout.matchAll(/^ +(SO-\d+) +\S+ +allocated (\d+)/gm)].map((match) => match[1]);
     expect(released.length).toBeGreaterThanOrEqual(2);
     // Through the database: the released orders shipped and invoiced, both run keys revoked.
@@ -59,7 +64,7 @@ describe('qm demo', () => {
     // Without a master key (a DATABASE_URL server that has none) the demo still runs; it neither enters nor shows bank details.
     const quiet = await qm(['demo', '--quiet'], { masterKey: false });
     expect(quiet.code).toBe(0);
-    expect(quiet.stdout).toMatch(/Procure to pay: PO-\d+ \S+.*released SO-\d+ × \d+.*qm verify before the receipt ok — the books agree, after ok — the books agree/);
+    expect(quiet.stdout).toMatch(/Procure to pay: PO-\d+ \S+.*released SO-\d+ × \d+.*qm verify before the receipt ok — the books agree, after ok — the books agree; supplier invoices SINV-\d+ posted, SINV-\d+ held/);
     expect(quiet.stdout).not.toContain('seeded for this run');
     expect(quiet.stdout).not.toContain('pick path');
     expect(quiet.stdout).toContain('Summary');

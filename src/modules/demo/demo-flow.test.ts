@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/support/database.ts';
 import { buildApp } from '../../app.ts';
 import { configureKeyring, envKeyring } from '../../platform/crypto/index.ts';
-import { formatDemoRun, runDemoFlow, type DemoResult } from './index.ts';
+import { formatDemoRun, runDemoFlow, type DemoResult, type SupplierInvoiceTrail } from './index.ts';
 
 /**
  * `qm demo` against the test database: the demo tenant is seeded by the run itself (as on a
@@ -146,9 +146,40 @@ async function expectProcurement(result: DemoResult): Promise<void> {
   expect(procurement.verifyBeforeReceipt.ok).toBe(true);
   expect(procurement.verifyAfterReceipt.ok).toBe(true);
   expect(procurement.verifyAfterReceipt.identities.find((identity) => identity.name === 'grni')).toBeDefined();
-  expect(procurement.supplierInvoices).toEqual([]);
+  await expectSupplierInvoices(procurement.supplierInvoices);
   expect(procurement.bankDetails?.shown).toMatch(/6789/);
   expect(procurement.bankDetails?.shown).not.toContain('000123456789');
+}
+
+/** One invoice posted with a purchase price variance and paid, one held beyond the tolerance — in the database. */
+async function expectSupplierInvoices(invoices: SupplierInvoiceTrail[]): Promise<void> {
+  const admin = testDb().admin;
+  expect(invoices.map((invoice) => invoice.status)).toEqual(['posted', 'held']);
+  const [posted, held] = invoices as [SupplierInvoiceTrail, SupplierInvoiceTrail];
+  const { rows } = await admin.query(
+    `select si.supplier_invoice_id, si.status, si.journal_entry_id, si.total_minor::int as total,
+            (select coalesce(sum(l.ppv_minor), 0)::int from supplier_invoice_lines l where l.tenant_id = si.tenant_id and l.supplier_invoice_id = si.supplier_invoice_id) as ppv,
+            (select coalesce(sum(o.open_minor), 0)::int from payable_open_items o where o.tenant_id = si.tenant_id and o.document_id = si.supplier_invoice_id) as open
+       from supplier_invoices si where si.supplier_invoice_id = any($1::uuid[]) order by si.invoice_number`,
+    [[posted.supplierInvoiceId, held.supplierInvoiceId]],
+  );
+  const byId = new Map(rows.map((row) => [row.supplier_invoice_id, row]));
+  const postedRow = byId.get(posted.supplierInvoiceId);
+  expect([postedRow.status, postedRow.ppv > 0, postedRow.open]).toEqual(['posted', true, 0]);
+  expect(postedRow.ppv).toBe(posted.priceVarianceMinor);
+  const { rows: lines } = await admin.query(
+    `select a.system_role, sum(jl.debit_minor)::int as debit, sum(jl.credit_minor)::int as credit
+       from journal_lines jl join accounts a on a.tenant_id = jl.tenant_id and a.account_id = jl.account_id
+      where jl.entry_id = $1 group by a.system_role order by a.system_role`,
+    [postedRow.journal_entry_id],
+  );
+  expect(lines.find((line) => line.system_role === 'purchase_price_variance')?.debit).toBe(posted.priceVarianceMinor);
+  expect(lines.find((line) => line.system_role === 'accounts_payable')?.credit).toBe(postedRow.total);
+  expect(lines.find((line) => line.system_role === 'grni')?.debit).toBe(postedRow.total - posted.priceVarianceMinor);
+  expect(posted.payment?.amountMinor).toBe(postedRow.total);
+  const heldRow = byId.get(held.supplierInvoiceId);
+  expect([heldRow.status, heldRow.journal_entry_id, heldRow.open]).toEqual(['held', null, 0]);
+  expect(held.holdReason).toContain('PRICE_VARIANCE_ABOVE_TOLERANCE');
 }
 
 async function expectRunKeysRevoked(): Promise<void> {

@@ -1,13 +1,13 @@
 import { formatBooksVerification } from '../reporting/index.ts';
 import { Dec } from '../../platform/money.ts';
-import { formatMoney, table } from './demo-trail.printer.ts';
+import { entryRows, formatMoney, table } from './demo-trail.printer.ts';
 import type { DemoRun, ProcurementTrail } from './demo-trail.types.ts';
 
 /**
  * The procure-to-pay part of the demo's trail: what was backordered, the purchase orders
  * (why each line, the approval with the creator's refusal above the threshold), `qm verify`
  * before the receipt, the receipt by scan with the backorders it released (oldest first),
- * `qm verify` after, the putaways, and the supplier invoices once they exist. Pure.
+ * `qm verify` after, the putaways, and the supplier invoices (one posted and paid, one held). Pure.
  */
 
 const qty = (value: string) => new Dec(value).toString();
@@ -19,7 +19,8 @@ export function formatProcurement(run: DemoRun, trail: ProcurementTrail, options
     out.push(
       `Procure to pay: ${trail.purchaseOrders.map((po) => `${po.purchaseOrder.poNumber} ${po.purchaseOrder.status}`).join(', ')}; ` +
         `${trail.receipts.map((receipt) => receipt.receipt.receiptNumber).join(', ')} released ${released.map((row) => `${row.orderNumber} × ${row.qty}`).join(', ') || 'nothing'}; ` +
-        `qm verify before the receipt ${verdict(trail.verifyBeforeReceipt.ok)}, after ${verdict(trail.verifyAfterReceipt.ok)}`,
+        `qm verify before the receipt ${verdict(trail.verifyBeforeReceipt.ok)}, after ${verdict(trail.verifyAfterReceipt.ok)}; ` +
+        `supplier invoices ${trail.supplierInvoices.map((invoice) => `${invoice.invoiceNumber} ${invoice.status}`).join(', ') || 'none'}`,
     );
     return out;
   }
@@ -70,14 +71,18 @@ export function formatProcurement(run: DemoRun, trail: ProcurementTrail, options
   }
   out.push(`  qm verify after the receipt: ${verdict(trail.verifyAfterReceipt.ok)}`);
   out.push(...formatBooksVerification(trail.verifyAfterReceipt).map((line) => `    ${line}`));
-  if (trail.supplierInvoices.length === 0) {
-    out.push('  supplier invoices: none entered yet (three-way match comes with POST /v1/supplier-invoices); the receipts stay in GRNI');
-  }
+  if (trail.supplierInvoices.length > 0) out.push('  supplier invoices, matched three ways (PO price × received × invoiced)');
   for (const invoice of trail.supplierInvoices) {
     out.push(
-      `  supplier invoice ${invoice.supplierInvoiceNumber} for ${invoice.poNumber}  total ${formatMoney(invoice.totalMinor)}  ${invoice.status}` +
-        (invoice.status === 'held' ? ` (${invoice.holdReason ?? 'held'})` : `  price variance ${formatMoney(invoice.priceVarianceMinor)}`),
+      `    ${invoice.invoiceNumber} (supplier's ${invoice.supplierInvoiceNumber}) for ${invoice.poNumber} line ${invoice.lineNumber}: ${qty(invoice.qty)} @ ${invoice.unitPrice} vs PO ${invoice.poUnitCost}` +
+        `  total ${formatMoney(invoice.totalMinor)}  ${invoice.status}` +
+        (invoice.status === 'held' ? ` — ${invoice.holdReason ?? 'held'}; nothing posted, its goods stay in GRNI` : `  price variance ${formatMoney(invoice.priceVarianceMinor)}`),
     );
+    out.push(...entryRows(invoice.entries));
+    if (invoice.payment) {
+      out.push(`    paid      ${invoice.payment.paymentNumber} ${formatMoney(invoice.payment.amountMinor)} (POST /v1/supplier-payments)`);
+      out.push(...entryRows(invoice.payment.entries));
+    }
   }
   return out;
 }

@@ -2,6 +2,7 @@ import type { BooksVerification } from '../reporting/index.ts';
 import { Dec } from '../../platform/money.ts';
 import { DemoApiError, type DemoApi } from './demo-api.client.ts';
 import { DEMO_SUPPLIER_BANK } from './demo-suppliers.data.ts';
+import { matchSupplierInvoices } from './demo-supplier-invoices.service.ts';
 import { orderQty } from './rules/demo-scenarios.rules.ts';
 import type {
   ApiBin,
@@ -135,23 +136,6 @@ export async function procureBackorders(input: ProcurementInput): Promise<Procur
   };
   await matchSupplierInvoices(api, trail);
   return trail;
-}
-
-/**
- * HOOK — supplier invoices matched three ways (issue #6 item 8), to be filled in once
- * POST /v1/supplier-invoices is merged (another branch builds it). Two calls go here, each
- * `api.post('/v1/supplier-invoices', {supplierId, supplierInvoiceNumber, invoiceDate,
- * lines: [{purchaseOrderId, lineNumber | itemId, qty, unitPrice}]}, {idempotent: true})`,
- * for the received lines of `trail.purchaseOrders`:
- *   1. one at a unit price a little above the PO price but within the price tolerance →
- *      matched: Dr GRNI (received × PO price), Dr purchase price variance / Cr AP;
- *   2. one beyond the tolerance → held for approval with its reason, nothing posted.
- * Each result is pushed to `trail.supplierInvoices` (SupplierInvoiceTrail, with the journal
- * entries from entriesOf(api, 'supplier_invoice', id)); the printer already shows that section.
- * Until then the demo enters no supplier invoice, so everything received stays in GRNI.
- */
-export async function matchSupplierInvoices(_api: DemoApi, _trail: ProcurementTrail): Promise<void> {
-  // Intentionally empty until the supplier-invoice API exists (see above).
 }
 
 /** The backordered lines of the run's orders, per item, oldest order first. */

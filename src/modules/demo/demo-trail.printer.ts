@@ -146,7 +146,7 @@ function allocationText(order: ApiOrder, sku: (itemId: string) => string, wh: (w
     .join('; ');
 }
 
-function entryRows(entries: Array<ApiJournalEntry | null>): string[] {
+export function entryRows(entries: Array<ApiJournalEntry | null>): string[] {
   const rows: string[][] = [];
   for (const entry of entries) {
     if (!entry) continue;

@@ -123,18 +123,28 @@ export interface ReceiptTrail {
 }
 
 /**
- * A supplier invoice entered and matched three ways (PO price × received × invoiced). Filled by
- * matchSupplierInvoices (demo-procurement.service.ts) once POST /v1/supplier-invoices exists:
- * one invoice matched with a price variance within tolerance, one held beyond it.
+ * A supplier invoice entered and matched three ways (PO price × received × invoiced) by
+ * matchSupplierInvoices (demo-supplier-invoices.service.ts): one billed within the price
+ * tolerance (posted with a variance, then paid), one beyond it (held with its reason).
  */
 export interface SupplierInvoiceTrail {
+  supplierInvoiceId: string;
+  /** Ours (SINV-) and the supplier's. */
+  invoiceNumber: string;
   supplierInvoiceNumber: string;
   poNumber: string;
-  status: 'matched' | 'held';
+  lineNumber: number;
+  qty: string;
+  poUnitCost: string;
+  unitPrice: string;
+  status: 'posted' | 'held';
   totalMinor: number;
   priceVarianceMinor: number;
   holdReason: string | null;
+  /** The invoice's journal entry (none while held). */
   entries: ApiJournalEntry[];
+  /** The supplier payment that settled a posted invoice. */
+  payment: { paymentNumber: string; amountMinor: number; entries: ApiJournalEntry[] } | null;
 }
 
 /** Procure to pay for the run's backorders (issue #6 item 8). */

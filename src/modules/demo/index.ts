@@ -10,4 +10,3 @@ export type { DemoResult } from './demo-flow.service.ts';
 export { formatDemoRun, formatMoney } from './demo-trail.printer.ts';
 export { DemoApiError } from './demo-api.client.ts';
 export type { DemoRun, OrderTrail, ProcurementTrail, SupplierInvoiceTrail } from './demo-trail.types.ts';
-export { matchSupplierInvoices } from './demo-procurement.service.ts';
