@@ -4,7 +4,8 @@
  * and cancellable; and the PO supplier's part number is a valid item scan.
  */
 import { describe, expect, it } from 'vitest';
-import { admin, app, auth, bin, binQty, item, post, receive, sentPo, stock, supplier, supplierItem, tenant, useWarehouseApi, warehouse } from './purchasing.fixtures.ts';
+import { createTestKey, bearer } from '../../../test/support/tenants.ts';
+import { admin, app, auth, bin, binQty, item, post, receive, sentPo, stock, supplier, supplierItem, tenant, testDb, useWarehouseApi, warehouse } from './purchasing.fixtures.ts';
 
 useWarehouseApi();
 
@@ -87,6 +88,23 @@ describe('putaway when the receiving bin is short', () => {
     expect(receipt.statusCode, receipt.body).toBe(201);
     const task = (await next(short.w)).json().task;
     expect(task).toMatchObject({ itemId: b.itemId, fromBinShort: false });
+    const { rows } = await admin().query(`select assigned_to from putaway_tasks where tenant_id = $1 and task_id = $2`, [tenant.tenantId, short.taskId]);
+    expect(rows[0].assigned_to).toBeNull();
+  });
+});
+
+describe('putaway next under concurrency', () => {
+  it('two associates asking at once get two different confirmable tasks; the short one is claimed by neither', async () => {
+    const short = await received('5');
+    await stock(short.a.itemId, short.w, short.rcv, '-1');
+    const s2 = await supplier();
+    const [b, c] = [await item(), await item()];
+    const po = await sentPo({ supplierId: s2, warehouseId: short.w, lines: [{ itemId: b.itemId, qty: '2', unitCost: '1' }, { itemId: c.itemId, qty: '3', unitCost: '1' }] });
+    expect((await receive({ purchaseOrderId: po.purchaseOrderId, lines: [{ scan: b.sku, qty: '2' }, { scan: c.sku, qty: '3' }] })).statusCode).toBe(201);
+    const keys = [await createTestKey(testDb().db, tenant.tenantId, ['purchasing:receive']), await createTestKey(testDb().db, tenant.tenantId, ['purchasing:receive'])];
+    const answers = await Promise.all(keys.map((key) => app.inject({ method: 'GET', url: `/v1/putaway-tasks/next?warehouseId=${short.w}`, headers: bearer(key) })));
+    const items = answers.map((answer) => answer.json().task?.itemId).sort();
+    expect(items).toEqual([b.itemId, c.itemId].sort());
     const { rows } = await admin().query(`select assigned_to from putaway_tasks where tenant_id = $1 and task_id = $2`, [tenant.tenantId, short.taskId]);
     expect(rows[0].assigned_to).toBeNull();
   });
