@@ -5,6 +5,7 @@ import { useTestDatabase } from '../../test/support/database.ts';
 import { createTestTenant, type TestTenant } from '../../test/support/tenants.ts';
 import { newId } from '../platform/ids.ts';
 import { addItem, addWarehouse, seedTaxAndPriceList } from '../modules/sales/sales.fixtures.ts';
+import { costText } from './replenish.command.ts';
 
 const testDb = useTestDatabase();
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const fine = await addItem(admin, tenant.tenantId, priceListId, { sku: sku.fine, priceEa: '2.00' });
   await admin.query(
     `insert into supplier_items (tenant_id, supplier_id, item_id, supplier_part_number, cost, lead_time_days, min_order_qty, pack_size, created_at)
-     values ($1, $2, $3, 'AC-1', 1.25, 4, 30, 12, now())`,
+     values ($1, $2, $3, 'AC-1', 39.2, 4, 30, 12, now())`,
     [tenant.tenantId, supplierId, short.itemId],
   );
   const setting = `insert into item_warehouse_settings (tenant_id, item_id, warehouse_id, method, min_qty, max_qty, reorder_point, reorder_qty, created_at, updated_at, updated_by)
@@ -48,12 +49,16 @@ beforeAll(async () => {
 });
 
 describe('qm replenish', () => {
+  it('prints unit costs with at least 2 decimals and never rounds them', () => {
+    expect(['39.2', '1', '1.25', '1.4275', '0.000001'].map(costText)).toEqual(['39.20', '1.00', '1.25', '1.4275', '0.000001']);
+  });
+
   it('prints the suggestions as a table and as JSON, defaulting to the only tenant', async () => {
     const table = await qm(['replenish', '--warehouse', 'dal']);
     expect(table.stderr).toBe('');
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('Replenish Co: 2 replenishment suggestions');
-    expect(table.stdout).toMatch(new RegExp(`DAL\\s+${sku.short}\\s+min_max\\s+0\\s+0\\s+0\\s+0\\s+0\\s+36\\s+ACME\\s+1\\.25\\s+\\d{4}-\\d{2}-\\d{2}\\s+BELOW_MIN`));
+    expect(table.stdout).toMatch(new RegExp(`DAL\\s+${sku.short}\\s+min_max\\s+0\\s+0\\s+0\\s+0\\s+0\\s+36\\s+ACME\\s+39\\.20\\s+\\d{4}-\\d{2}-\\d{2}\\s+BELOW_MIN`));
     expect(table.stdout).toMatch(new RegExp(`DAL\\s+${sku.nosup}\\s+reorder_point\\s+.*\\s10\\s+-\\s+-\\s+-\\s+NO_SUPPLIER`));
     expect(table.stdout).not.toContain(sku.fine);
 
@@ -70,7 +75,7 @@ describe('qm replenish', () => {
     const created = await qm(['replenish', '--tenant', tenant.tenantId, '--create']);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(/created 1 draft purchase order:\n {2}PO-\d+ {2}ACME {2}1 line {2}total 4500 minor units/);
+    expect(created.stdout).toMatch(/created 1 draft purchase order:\n {2}PO-\d+ {2}ACME {2}1 line {2}total 1,411\.20 USD\n/);
     const { rows } = await testDb().admin.query(`select status, created_by from purchase_orders where tenant_id = $1`, [tenant.tenantId]);
     expect(rows).toEqual([{ status: 'draft', created_by: 'system:qm-replenish' }]);
     const again = await qm(['replenish', '--create', '--json']);

@@ -12,6 +12,7 @@ import type { ConfigOverrides } from '../platform/config.ts';
 import { systemContext, type OperationContext } from '../platform/context.ts';
 import type { Database } from '../platform/db/index.ts';
 import { nextDocumentNumber } from '../platform/numbering/index.ts';
+import { Dec, formatMinor } from '../platform/money.ts';
 import { openRuntime, stderrLog } from './runtime.ts';
 
 /**
@@ -88,15 +89,21 @@ export async function replenish(db: Database, options: ReplenishOptions): Promis
   if (run) {
     lines.push(run.purchaseOrders.length === 0 ? 'no purchase orders created (nothing with a supplier to order)' : `created ${run.purchaseOrders.length} draft purchase order${run.purchaseOrders.length === 1 ? '' : 's'}:`);
     const supplierCode = new Map(suggestions.map((suggestion) => [suggestion.supplierId, suggestion.supplierCode]));
-    for (const po of run.purchaseOrders) lines.push(`  ${po.poNumber}  ${supplierCode.get(po.supplierId) ?? po.supplierId}  ${po.lines.length} line${po.lines.length === 1 ? '' : 's'}  total ${po.totalMinor} minor units`);
+    for (const po of run.purchaseOrders) lines.push(`  ${po.poNumber}  ${supplierCode.get(po.supplierId) ?? po.supplierId}  ${po.lines.length} line${po.lines.length === 1 ? '' : 's'}  total ${formatMinor(po.totalMinor, po.currency)} ${po.currency}`);
   }
   return lines;
+}
+
+/** A unit cost for people: at least 2 decimals (39.2 → 39.20), all of its own beyond that (1.4275 stays). */
+export function costText(cost: string): string {
+  const value = new Dec(cost);
+  return value.decimalPlaces() < 2 ? value.toFixed(2) : value.toFixed();
 }
 
 export function formatSuggestions(suggestions: ReplenishmentSuggestion[]): string[] {
   if (suggestions.length === 0) return [];
   const header = ['warehouse', 'sku', 'method', 'on hand', 'incoming', 'reserved', 'backordered', 'position', 'suggested', 'supplier', 'unit cost', 'expected', 'reason'];
-  const rows = suggestions.map((s) => [s.warehouseCode, s.sku, s.method, s.onHand, s.incoming, s.reserved, s.backordered, s.position, s.suggestedQty, s.supplierCode ?? '-', s.unitCost ?? '-', s.expectedDate ?? '-', s.reason]);
+  const rows = suggestions.map((s) => [s.warehouseCode, s.sku, s.method, s.onHand, s.incoming, s.reserved, s.backordered, s.position, s.suggestedQty, s.supplierCode ?? '-', s.unitCost === null ? '-' : costText(s.unitCost), s.expectedDate ?? '-', s.reason]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   // Text columns left, quantities right-aligned.
   const numeric = new Set([3, 4, 5, 6, 7, 8, 10]);

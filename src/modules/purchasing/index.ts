@@ -15,7 +15,7 @@ export type { CreatePurchaseOrderInput, PurchaseOrderLineInput } from './purchas
 export type { PurchaseOrder, PurchaseOrderHeader, PurchaseOrderLine } from './purchase-orders.queries.ts';
 export { postReceipt, receiptFaults, RECEIPT_STEPS } from './receipts.service.ts';
 export type { PostReceiptInput, PostedReceipt } from './receipts.service.ts';
-export { listPutawayTasks, nextPutawayTask, confirmPutawayTask, getPutawayTaskOrThrow } from './putaway.service.ts';
+export { listPutawayTasks, nextPutawayTask, confirmPutawayTask, cancelPutawayTask, getPutawayTaskOrThrow } from './putaway.service.ts';
 export type { PutawayTask } from './putaway.service.ts';
 export { getPurchasingSettings, DEFAULT_APPROVAL_THRESHOLD_MINOR, DEFAULT_OVER_RECEIPT_TOLERANCE_PERCENT, DEFAULT_PRICE_TOLERANCE_PERCENT, DEFAULT_QTY_TOLERANCE_PERCENT } from './purchasing-settings.service.ts';
 export type { PurchasingSettings } from './purchasing-settings.service.ts';

@@ -14,6 +14,7 @@ import {
   sendPurchaseOrder,
 } from './purchase-orders.service.ts';
 import {
+  CancelPutawayBody,
   ConfirmPutawayBody,
   CreatePurchaseOrderBody,
   CreateReceiptBody,
@@ -29,7 +30,7 @@ import {
   SupplierItemSchema,
   UpdateSupplierItemBody,
 } from './purchasing.schemas.ts';
-import { confirmPutawayTask, listPutawayTasks, nextPutawayTask } from './putaway.service.ts';
+import { cancelPutawayTask, confirmPutawayTask, listPutawayTasks, nextPutawayTask } from './putaway.service.ts';
 import { postReceipt } from './receipts.service.ts';
 import { createSupplierItem, getSupplierBankDetailsOrThrow, listSupplierItems, setSupplierBankDetails, updateSupplierItem } from './supplier-items.service.ts';
 
@@ -227,6 +228,20 @@ export const receivingRoutes: RouteSpec[] = [
     body: ConfirmPutawayBody,
     response: Type.Ref(PutawayTaskSchema),
     handler: (tx, ctx, { params, body }) => confirmPutawayTask(tx, ctx, { taskId: params.taskId, ...body }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/putaway-tasks/:taskId/cancel',
+    summary: 'Cancel the open remainder of a putaway task (qtyPutAway is kept; nothing moves)',
+    description: 'For a task whose from-bin no longer holds its remainder (fromBinShort). Audited; event putaway_task.cancelled. Errors: PUTAWAY_TASK_NOT_FOUND, PUTAWAY_TASK_NOT_OPEN.',
+    tags,
+    permission: 'purchasing:receive',
+    idempotent: true,
+    status: 200,
+    params: Type.Object({ taskId: Uuid }),
+    body: CancelPutawayBody,
+    response: Type.Ref(PutawayTaskSchema),
+    handler: (tx, ctx, { params, body }) => cancelPutawayTask(tx, ctx, { taskId: params.taskId, reason: body.reason }),
   }),
 ];
 

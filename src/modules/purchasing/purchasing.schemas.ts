@@ -166,6 +166,8 @@ export const PutawayTaskSchema = Type.Object(
     receiptLineNumber: Type.Integer(),
     warehouseId: Uuid,
     itemId: Uuid,
+    sku: Type.String(),
+    gtin: Nullable(Type.String()),
     fromBinId: Uuid,
     fromBinCode: Type.String(),
     suggestedBinId: Nullable(Uuid),
@@ -173,17 +175,49 @@ export const PutawayTaskSchema = Type.Object(
     qty: DecimalString,
     qtyPutAway: DecimalString,
     qtyRemaining: DecimalString,
+    fromBinShort: Type.Boolean({ description: 'Open and the from-bin holds less than qtyRemaining: GET /v1/putaway-tasks/next skips it; cancel it' }),
     status: Type.Union([Type.Literal('open'), Type.Literal('done'), Type.Literal('cancelled')]),
     assignedTo: Nullable(Type.String()),
     createdAt: Timestamp,
     completedAt: Nullable(Timestamp),
   },
-  { $id: 'PutawayTask', additionalProperties: false },
+  {
+    $id: 'PutawayTask',
+    additionalProperties: false,
+    examples: [
+      {
+        taskId: '0190f6a1-7c2e-7b3a-9d41-5a6b7c8d9e0f',
+        receiptId: '0190f6a1-7c2e-7b3a-9d41-5a6b7c8d9e10',
+        receiptLineNumber: 1,
+        warehouseId: ex.warehouseId,
+        itemId: ex.itemId,
+        sku: 'WIDGET-01',
+        gtin: '04006381333931',
+        fromBinId: '0190f6a1-7c2e-7b3a-9d41-5a6b7c8d9e11',
+        fromBinCode: 'RCV-01',
+        suggestedBinId: '0190f6a1-7c2e-7b3a-9d41-5a6b7c8d9e12',
+        suggestedBinCode: 'A-07',
+        qty: '24',
+        qtyPutAway: '0',
+        qtyRemaining: '24',
+        fromBinShort: false,
+        status: 'open',
+        assignedTo: 'key:0190f6a1-7c2e-7b3a-9d41-5a6b7c8d9e13',
+        createdAt: '2026-12-04T09:00:00.000Z',
+        completedAt: null,
+      },
+    ],
+  },
 );
 
 export const ConfirmPutawayBody = Type.Object(
   { binScan: Type.String({ minLength: 1, maxLength: 64 }), itemScan: Type.String({ minLength: 1, maxLength: 64 }), qty: Qty },
   { additionalProperties: false, examples: [{ binScan: 'A-01', itemScan: '04006381333931', qty: '24' }] },
+);
+
+export const CancelPutawayBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false, examples: [{ reason: 'wave W-000031 picked the stock out of RCV-01 before putaway' }] },
 );
 
 export const purchasingSchemas: TSchema[] = [SupplierItemSchema, SupplierBankDetailsSchema, PurchaseOrderHeaderSchema, PurchaseOrderSchema, ReceiptSchema, PutawayTaskSchema];

@@ -33,6 +33,9 @@ export interface PutawayTask {
   receiptLineNumber: number;
   warehouseId: string;
   itemId: string;
+  /** The item's SKU and GTIN, so a client can build the item scan. */
+  sku: string;
+  gtin: string | null;
   fromBinId: string;
   fromBinCode: string;
   suggestedBinId: string | null;
@@ -40,6 +43,8 @@ export interface PutawayTask {
   qty: string;
   qtyPutAway: string;
   qtyRemaining: string;
+  /** Open and the from-bin holds less than qtyRemaining (e.g. a wave picked from it): GET …/next skips it; cancel it. */
+  fromBinShort: boolean;
   status: PutawayTaskStatus;
   assignedTo: string | null;
   createdAt: Date;
@@ -47,27 +52,46 @@ export interface PutawayTask {
 }
 
 async function toTasks(tx: Tx, ctx: OperationContext, rows: TaskRow[]): Promise<PutawayTask[]> {
+  if (rows.length === 0) return [];
   const binIds = [...new Set(rows.flatMap((row) => [row.from_bin_id, row.suggested_bin_id]).filter((id): id is string => id !== null))];
-  const bins = binIds.length === 0 ? [] : await tx.selectFrom('bins').select(['bin_id', 'code']).where('tenant_id', '=', ctx.tenantId).where('bin_id', 'in', binIds).execute();
+  const itemIds = [...new Set(rows.map((row) => row.item_id))];
+  const bins = await tx.selectFrom('bins').select(['bin_id', 'code']).where('tenant_id', '=', ctx.tenantId).where('bin_id', 'in', binIds).execute();
+  const items = await tx.selectFrom('items').select(['item_id', 'sku', 'gtin']).where('tenant_id', '=', ctx.tenantId).where('item_id', 'in', itemIds).execute();
+  const held = await tx
+    .selectFrom('bin_balances')
+    .select(['item_id', 'bin_id', 'on_hand'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('item_id', 'in', itemIds)
+    .where('bin_id', 'in', binIds)
+    .execute();
   const code = new Map(bins.map((bin) => [bin.bin_id, bin.code]));
-  return rows.map((row) => ({
-    taskId: row.task_id,
-    receiptId: row.receipt_id,
-    receiptLineNumber: row.receipt_line_number,
-    warehouseId: row.warehouse_id,
-    itemId: row.item_id,
-    fromBinId: row.from_bin_id,
-    fromBinCode: code.get(row.from_bin_id) ?? '',
-    suggestedBinId: row.suggested_bin_id,
-    suggestedBinCode: row.suggested_bin_id ? (code.get(row.suggested_bin_id) ?? null) : null,
-    qty: decimalString(row.qty),
-    qtyPutAway: decimalString(row.qty_put_away),
-    qtyRemaining: new Dec(row.qty).minus(row.qty_put_away).toFixed(),
-    status: row.status as PutawayTaskStatus,
-    assignedTo: row.assigned_to,
-    createdAt: row.created_at,
-    completedAt: row.completed_at,
-  }));
+  const item = new Map(items.map((row) => [row.item_id, row]));
+  const onHand = new Map(held.map((row) => [`${row.item_id}/${row.bin_id}`, row.on_hand]));
+  return rows.map((row) => {
+    const remaining = new Dec(row.qty).minus(row.qty_put_away);
+    const inBin = new Dec(onHand.get(`${row.item_id}/${row.from_bin_id}`) ?? '0');
+    return {
+      taskId: row.task_id,
+      receiptId: row.receipt_id,
+      receiptLineNumber: row.receipt_line_number,
+      warehouseId: row.warehouse_id,
+      itemId: row.item_id,
+      sku: item.get(row.item_id)?.sku ?? '',
+      gtin: item.get(row.item_id)?.gtin ?? null,
+      fromBinId: row.from_bin_id,
+      fromBinCode: code.get(row.from_bin_id) ?? '',
+      suggestedBinId: row.suggested_bin_id,
+      suggestedBinCode: row.suggested_bin_id ? (code.get(row.suggested_bin_id) ?? null) : null,
+      qty: decimalString(row.qty),
+      qtyPutAway: decimalString(row.qty_put_away),
+      qtyRemaining: remaining.toFixed(),
+      fromBinShort: row.status === 'open' && inBin.lt(remaining),
+      status: row.status as PutawayTaskStatus,
+      assignedTo: row.assigned_to,
+      createdAt: row.created_at,
+      completedAt: row.completed_at,
+    };
+  });
 }
 
 /** The storage bin suggested for an item: its active home bin, else the one holding most of it, then walk order. */
@@ -157,13 +181,21 @@ export async function getPutawayTaskOrThrow(tx: Tx, ctx: OperationContext, taskI
 export async function nextPutawayTask(tx: Tx, ctx: OperationContext, input: { warehouseId?: string | undefined }): Promise<PutawayTask | null> {
   const me = actorRef(ctx.actor);
   const open = () => {
-    let query = tx.selectFrom('putaway_tasks').selectAll().where('tenant_id', '=', ctx.tenantId).where('status', '=', 'open');
-    if (input.warehouseId) query = query.where('warehouse_id', '=', input.warehouseId);
+    // A task whose from-bin no longer holds its remainder cannot be confirmed: never hand it out (it is listed with fromBinShort).
+    let query = tx
+      .selectFrom('putaway_tasks as t')
+      .selectAll('t')
+      .where('t.tenant_id', '=', ctx.tenantId)
+      .where('t.status', '=', 'open')
+      .where(
+        sql<boolean>`coalesce((select bb.on_hand from bin_balances bb where bb.tenant_id = t.tenant_id and bb.item_id = t.item_id and bb.bin_id = t.from_bin_id), 0) >= t.qty - t.qty_put_away`,
+      );
+    if (input.warehouseId) query = query.where('t.warehouse_id', '=', input.warehouseId);
     return query;
   };
-  const mine = await open().where('assigned_to', '=', me).orderBy('created_at').orderBy('task_id').limit(1).executeTakeFirst();
+  const mine = await open().where('t.assigned_to', '=', me).orderBy('t.created_at').orderBy('t.task_id').limit(1).executeTakeFirst();
   if (mine) return (await toTasks(tx, ctx, [mine]))[0]!;
-  const free = await open().where('assigned_to', 'is', null).orderBy('created_at').orderBy('task_id').limit(1).forNoKeyUpdate().skipLocked().executeTakeFirst();
+  const free = await open().where('t.assigned_to', 'is', null).orderBy('t.created_at').orderBy('t.task_id').limit(1).forNoKeyUpdate().skipLocked().executeTakeFirst();
   if (!free) return null;
   const claimed = await tx.updateTable('putaway_tasks').set({ assigned_to: me }).where('tenant_id', '=', ctx.tenantId).where('task_id', '=', free.task_id).returningAll().executeTakeFirstOrThrow();
   return (await toTasks(tx, ctx, [claimed]))[0]!;
@@ -173,7 +205,7 @@ export interface ConfirmPutawayInput {
   taskId: string;
   /** The destination bin's code, as scanned (case-insensitive): any active storage bin of the warehouse. */
   binScan: string;
-  /** The item's GTIN or SKU, as scanned. */
+  /** The PO supplier's part number, the item's GTIN or its SKU, as scanned (receiving's order). */
   itemScan: string;
   qty: string;
 }
@@ -195,12 +227,19 @@ export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: C
     .where(sql<boolean>`upper(code) = ${binCode.toUpperCase()}`)
     .executeTakeFirst();
   if (!bin) throw new AppError('PUTAWAY_BIN_INVALID', `${binCode} is not an active storage bin of the warehouse`);
-  const scanned = await itemOfScan(tx, ctx, input.itemScan);
+  const scanned = await itemOfScan(tx, ctx, task.receipt_id, input.itemScan);
   if (scanned !== task.item_id) throw new AppError('PUTAWAY_ITEM_MISMATCH', `${input.itemScan.trim()} is not the item of the task`);
   const qty = parseDecimal(input.qty, '/qty');
   if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'qty is positive', [{ field: '/qty', message: 'is not positive' }]);
   const remaining = new Dec(task.qty).minus(task.qty_put_away);
   if (qty.gt(remaining)) throw new AppError('PUTAWAY_QTY_EXCEEDS_TASK', `the task has ${remaining.toFixed()} left to put away`);
+  // Say what the bin holds (the move re-checks under its lock; this is for the message).
+  const held = await tx.selectFrom('bin_balances as bb').innerJoin('bins as b', (join) => join.onRef('b.tenant_id', '=', 'bb.tenant_id').onRef('b.bin_id', '=', 'bb.bin_id')).select(['bb.on_hand', 'b.code']).where('bb.tenant_id', '=', ctx.tenantId).where('bb.item_id', '=', task.item_id).where('bb.bin_id', '=', task.from_bin_id).executeTakeFirst();
+  const inBin = new Dec(held?.on_hand ?? '0');
+  if (inBin.lt(qty)) {
+    const fromCode = held?.code ?? (await tx.selectFrom('bins').select('code').where('tenant_id', '=', ctx.tenantId).where('bin_id', '=', task.from_bin_id).executeTakeFirst())?.code ?? task.from_bin_id;
+    throw new AppError('BIN_STOCK_SHORT', `bin ${fromCode} holds ${inBin.toFixed()} of the item, not ${qty.toFixed()}; put away what it holds or cancel the task`);
+  }
 
   await moveStockBetweenBins(tx, ctx, { itemId: task.item_id, warehouseId: task.warehouse_id, fromBinId: task.from_bin_id, toBinId: bin.bin_id, qty: qty.toFixed(), referenceType: 'putaway_task', referenceId: task.task_id });
   const putAway = new Dec(task.qty_put_away).plus(qty);
@@ -217,8 +256,42 @@ export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: C
   return (await toTasks(tx, ctx, [updated]))[0]!;
 }
 
-async function itemOfScan(tx: Tx, ctx: OperationContext, scan: string): Promise<string | null> {
+/**
+ * Closes an open task's remainder (e.g. a wave picked the stock out of the receiving
+ * bin first): qty_put_away stays, nothing moves. Not open → PUTAWAY_TASK_NOT_OPEN.
+ */
+export async function cancelPutawayTask(tx: Tx, ctx: OperationContext, input: { taskId: string; reason: string }): Promise<PutawayTask> {
+  const task = await tx.selectFrom('putaway_tasks').selectAll().where('tenant_id', '=', ctx.tenantId).where('task_id', '=', input.taskId).forNoKeyUpdate().executeTakeFirst();
+  if (!task) throw new AppError('PUTAWAY_TASK_NOT_FOUND', `no putaway task ${input.taskId}`);
+  if (task.status !== 'open') throw new AppError('PUTAWAY_TASK_NOT_OPEN', `the putaway task is ${task.status}`);
+  const reason = input.reason.trim();
+  if (!reason) throw new AppError('VALIDATION_FAILED', 'a reason is required', [{ field: '/reason', message: 'is empty' }]);
+  const remaining = new Dec(task.qty).minus(task.qty_put_away).toFixed();
+  const updated = await tx
+    .updateTable('putaway_tasks')
+    .set({ status: 'cancelled', completed_at: ctx.clock.now() })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('task_id', '=', task.task_id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await audit(tx, ctx, { action: 'putaway_task.cancel', entityType: 'putaway_task', entityId: task.task_id, before: { status: task.status, qtyPutAway: decimalString(task.qty_put_away) }, after: { status: 'cancelled', qtyCancelled: remaining, reason } });
+  await appendEvent(tx, ctx, { eventType: 'putaway_task.cancelled', aggregateType: 'putaway_task', aggregateId: task.task_id, payload: { taskId: task.task_id, itemId: task.item_id, warehouseId: task.warehouse_id, fromBinId: task.from_bin_id, qtyCancelled: remaining, reason } });
+  return (await toTasks(tx, ctx, [updated]))[0]!;
+}
+
+/** The PO supplier's part number first, then GTIN, then SKU — the order receiving resolves scans in. */
+async function itemOfScan(tx: Tx, ctx: OperationContext, receiptId: string, scan: string): Promise<string | null> {
   const code = scan.trim();
+  const part = await tx
+    .selectFrom('receipts as r')
+    .innerJoin('purchase_orders as po', (join) => join.onRef('po.tenant_id', '=', 'r.tenant_id').onRef('po.po_id', '=', 'r.po_id'))
+    .innerJoin('supplier_items as si', (join) => join.onRef('si.tenant_id', '=', 'po.tenant_id').onRef('si.supplier_id', '=', 'po.supplier_id'))
+    .select('si.item_id')
+    .where('r.tenant_id', '=', ctx.tenantId)
+    .where('r.receipt_id', '=', receiptId)
+    .where((eb) => eb(eb.fn('lower', ['si.supplier_part_number']), '=', code.toLowerCase()))
+    .executeTakeFirst();
+  if (part) return part.item_id;
   const attempts: Array<{ gtin: string } | { sku: string }> = /^(\d{8}|\d{12,14})$/.test(code) ? [{ gtin: code }, { sku: code }] : [{ sku: code }];
   for (const ref of attempts) {
     try {
