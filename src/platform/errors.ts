@@ -233,6 +233,16 @@ export interface Problem {
  * through, the caller gets a 4xx naming no internals instead of a 500. Lost
  * connections mean the database is unavailable (503), not that we failed.
  */
+/**
+ * Unique indexes that are a business rule the service checks first; when two requests race
+ * past that check, the index refuses the second, and the caller gets the same code the check
+ * would have given instead of a generic CONFLICT.
+ */
+const UNIQUE_INDEX_ERRORS: Partial<Record<string, ErrorCode>> = {
+  supplier_invoices_supplier_number: 'SUPPLIER_INVOICE_DUPLICATE',
+  supplier_items_part_number: 'SUPPLIER_PART_NUMBER_TAKEN',
+};
+
 export function translateDatabaseError(error: unknown): AppError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return undefined;
@@ -247,8 +257,11 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
     case '23514': // check_violation
     case '23502': // not_null_violation
       return new AppError('VALIDATION_FAILED', 'a value in the request is not acceptable for its field');
-    case '23505': // unique_violation
-      return new AppError('CONFLICT', 'a resource with the same identifying value already exists');
+    case '23505': { // unique_violation
+      const constraint = (error as { constraint?: unknown }).constraint;
+      const specific = typeof constraint === 'string' ? UNIQUE_INDEX_ERRORS[constraint] : undefined;
+      return specific ? new AppError(specific) : new AppError('CONFLICT', 'a resource with the same identifying value already exists');
+    }
     case '23503': // foreign_key_violation
       return new AppError('VALIDATION_FAILED', 'the request refers to something that does not exist');
     case 'QM001': // raised by the journal-entry trigger (db/migrations/0015_ledger.sql)
