@@ -1,0 +1,63 @@
+/**
+ * QA regressions of receiving (issue #6 QA pass): one `it` per defect found by trying to break
+ * POST /v1/receipts over HTTP. Each refusal is a 4xx problem with a stable code and writes nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { admin, bin, item, receive, receivingState, sentPo, supplier, tenant, useWarehouseApi, warehouse } from './purchasing.fixtures.ts';
+
+useWarehouseApi();
+
+async function sentPoWithItem() {
+  const w = await warehouse();
+  await bin(w, 'RCV', 1, 'receiving');
+  const s = await supplier();
+  const a = await item();
+  const po = await sentPo({ supplierId: s, warehouseId: w, lines: [{ itemId: a.itemId, qty: '5', unitCost: '2' }] });
+  return { w, s, a, po };
+}
+
+async function expectRefusedNothingWritten(body: Record<string, unknown>, status: number, code: string) {
+  const before = await receivingState();
+  const response = await receive(body);
+  expect(response.statusCode, response.body).toBe(status);
+  expect(response.json().code).toBe(code);
+  expect(response.body).not.toMatch(/\bat .*\.ts:\d+/);
+  expect(await receivingState()).toEqual(before);
+}
+
+describe('receiving QA regressions', () => {
+  it('refuses a receipt whose purchaseOrderId and poNumber name different orders (the id used to win silently)', async () => {
+    const { w, s, a, po } = await sentPoWithItem();
+    const other = await sentPo({ supplierId: s, warehouseId: w, lines: [{ itemId: a.itemId, qty: '5', unitCost: '2' }] });
+    await expectRefusedNothingWritten({ purchaseOrderId: po.purchaseOrderId, poNumber: other.poNumber, lines: [{ scan: a.sku, qty: '1' }] }, 422, 'PURCHASE_ORDER_REFERENCE_MISMATCH');
+    // Both naming the same order (any case) is fine.
+    const ok = await receive({ purchaseOrderId: po.purchaseOrderId, poNumber: po.poNumber.toLowerCase(), lines: [{ scan: a.sku, qty: '1' }] });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().poNumber).toBe(po.poNumber);
+  });
+
+  it('refuses a receipt into a packing bin, where received goods would be hidden from picking', async () => {
+    const { w, a, po } = await sentPoWithItem();
+    const packing = await bin(w, 'PACK-Q', 99, 'packing');
+    await expectRefusedNothingWritten({ purchaseOrderId: po.purchaseOrderId, binId: packing, lines: [{ scan: a.sku, qty: '1' }] }, 422, 'RECEIPT_BIN_INVALID');
+    const { rows } = await admin().query(`select count(*)::int as n from bin_balances where tenant_id = $1 and bin_id = $2`, [tenant.tenantId, packing]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('makes no putaway task for goods received straight into a storage bin (it could only be confirmed by moving them away)', async () => {
+    const { w, a, po } = await sentPoWithItem();
+    const storage = await bin(w, 'S-Q1', 5, 'storage');
+    const response = await receive({ purchaseOrderId: po.purchaseOrderId, binId: storage, lines: [{ scan: a.sku, qty: '2' }] });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().putawayTaskIds).toEqual([]);
+    const tasks = await admin().query(`select count(*)::int as n from putaway_tasks where tenant_id = $1 and receipt_id = $2`, [tenant.tenantId, response.json().receiptId]);
+    expect(tasks.rows[0].n).toBe(0);
+    const held = await admin().query(`select on_hand::int as q from bin_balances where tenant_id = $1 and bin_id = $2 and item_id = $3`, [tenant.tenantId, storage, a.itemId]);
+    expect(held.rows[0].q).toBe(2);
+    // Into the receiving bin (the default) the task is still made.
+    const rest = await receive({ purchaseOrderId: po.purchaseOrderId, lines: [{ scan: a.sku, qty: '3' }] });
+    expect(rest.statusCode, rest.body).toBe(201);
+    expect(rest.json().putawayTaskIds).toHaveLength(1);
+  });
+
+});
