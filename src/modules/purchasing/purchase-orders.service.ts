@@ -10,7 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import { assertMinor, lineAmountMinor, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
 import { getTenantOrThrow } from '../access/index.ts';
-import { getItemOrThrow } from '../catalog/index.ts';
+import { resolveItemOrThrow } from '../catalog/index.ts';
 import { getWarehouseOrThrow } from '../inventory/index.ts';
 import { getSupplierOrThrow } from '../partners/index.ts';
 import { getPurchasingSettings } from './purchasing-settings.service.ts';
@@ -70,7 +70,8 @@ async function priceLines(tx: Tx, ctx: OperationContext, supplierId: string, cur
   for (const [index, line] of lines.entries()) {
     const qty = parseDecimal(line.qty, `/lines/${index}/qty`);
     if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'a line quantity is positive', [{ field: `/lines/${index}/qty`, message: 'is not positive' }]);
-    await getItemOrThrow(tx, ctx, line.itemId);
+    // A deactivated item is not bought: its scan would be refused at receiving (RECEIPT_SCAN_UNKNOWN).
+    await resolveItemOrThrow(tx, ctx, { itemId: line.itemId });
     let unitCost: string;
     if (line.unitCost !== undefined) {
       const cost = parseDecimal(line.unitCost, `/lines/${index}/unitCost`);

@@ -3,7 +3,8 @@
  * POST /v1/receipts over HTTP. Each refusal is a 4xx problem with a stable code and writes nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { admin, bin, item, receive, receivingState, sentPo, supplier, tenant, useWarehouseApi, warehouse } from './purchasing.fixtures.ts';
+import { bearer } from '../../../test/support/tenants.ts';
+import { admin, app, bin, createPo, item, post, receive, receivingState, sentPo, supplier, tenant, useWarehouseApi, warehouse } from './purchasing.fixtures.ts';
 
 useWarehouseApi();
 
@@ -60,4 +61,26 @@ describe('receiving QA regressions', () => {
     expect(rest.json().putawayTaskIds).toHaveLength(1);
   });
 
+  it('refuses a purchase order or revision for a deactivated item (its scan would be refused at receiving)', async () => {
+    const { w, s, a } = await sentPoWithItem();
+    const gone = await item();
+    await admin().query(`update items set active = false where tenant_id = $1 and item_id = $2`, [tenant.tenantId, gone.itemId]);
+    const state = async () => (await admin().query(
+      `select (select count(*)::int from purchase_orders where tenant_id = $1) as pos, (select count(*)::int from purchase_order_lines where tenant_id = $1) as lines,
+              (select string_agg(po_id || ':' || revision || ':' || status, ',' order by po_id) from purchase_orders where tenant_id = $1) as revisions,
+              (select count(*)::int from audit_log where tenant_id = $1) as audits, (select count(*)::int from outbox_events where tenant_id = $1) as events`,
+      [tenant.tenantId],
+    )).rows[0];
+    const draft = await createPo({ supplierId: s, warehouseId: w, lines: [{ itemId: a.itemId, qty: '5', unitCost: '2' }] });
+    const before = await state();
+    const created = await post('/v1/purchase-orders', { supplierId: s, warehouseId: w, lines: [{ itemId: a.itemId, qty: '1', unitCost: '2' }, { itemId: gone.itemId, qty: '5', unitCost: '2' }] });
+    expect(created.statusCode, created.body).toBe(422);
+    expect(created.json().code).toBe('ITEM_INACTIVE');
+    const revised = await app.inject({
+      method: 'POST', url: `/v1/purchase-orders/${draft.purchaseOrderId}/revisions`, headers: { ...bearer(tenant.adminKey), 'if-match': '"1"' }, payload: { lines: [{ itemId: gone.itemId, qty: '5', unitCost: '2' }] },
+    });
+    expect(revised.statusCode, revised.body).toBe(422);
+    expect(revised.json().code).toBe('ITEM_INACTIVE');
+    expect(await state()).toEqual(before);
+  });
 });
