@@ -4,7 +4,8 @@
  * writes nothing (payablesState: invoices, lines, open items, payments, GL, outbox, audit).
  */
 import { describe, expect, it } from 'vitest';
-import { enterInvoice, payablesState, receivedPo, sentPo, useWarehouseApi } from './payables.fixtures.ts';
+import { bearer } from '../../../test/support/tenants.ts';
+import { admin, app, approverKey, bin, createPo, enterInvoice, item, payablesState, post, receivedPo, sentPo, supplier, tenant, useWarehouseApi, warehouse } from './payables.fixtures.ts';
 
 useWarehouseApi();
 
@@ -40,5 +41,27 @@ describe('supplier invoice QA regressions', () => {
     const ok = await enterInvoice(line({ poLineId: first!.lineId, lineNumber: 1, itemId: po.items[0]!.itemId, sku: po.items[0]!.sku }));
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json().lines[0].poLineId).toBe(first!.lineId);
+  });
+
+  it('refuses to revise an approved PO a supplier invoice was entered against with 409 PURCHASE_ORDER_NOT_REVISABLE (was 400 "refers to something that does not exist")', async () => {
+    const w = await warehouse();
+    await bin(w, 'RCV', 1, 'receiving');
+    const s = await supplier();
+    const a = await item();
+    const po = await createPo({ supplierId: s, warehouseId: w, lines: [{ itemId: a.itemId, qty: '5', unitCost: '2' }] });
+    expect((await post(`/v1/purchase-orders/${po.purchaseOrderId}/approve`, {}, await approverKey())).statusCode).toBe(200);
+    // Billed before anything arrived: held (nothing received), its line names PO line 1.
+    const invoice = await enterInvoice({ supplierId: s, lines: [{ purchaseOrderId: po.purchaseOrderId, lineNumber: 1, qty: '5', unitPrice: '2' }] });
+    expect(invoice.json().status).toBe('held');
+    const lines = async () => (await admin().query(`select line_id, qty::text, status from purchase_order_lines where tenant_id = $1 and po_id = $2 order by line_id`, [tenant.tenantId, po.purchaseOrderId])).rows;
+    const header = async () => (await admin().query(`select status, revision from purchase_orders where tenant_id = $1 and po_id = $2`, [tenant.tenantId, po.purchaseOrderId])).rows[0];
+    const before = { lines: await lines(), header: await header(), payables: await payablesState() };
+    const revised = await app.inject({
+      method: 'POST', url: `/v1/purchase-orders/${po.purchaseOrderId}/revisions`, headers: { ...bearer(tenant.adminKey), 'if-match': `"${before.header.revision}"` }, payload: { lines: [{ itemId: a.itemId, qty: '3', unitCost: '2' }] },
+    });
+    expect(revised.statusCode, revised.body).toBe(409);
+    expect(revised.json().code).toBe('PURCHASE_ORDER_NOT_REVISABLE');
+    expect(revised.json().detail).toContain(invoice.json().invoiceNumber);
+    expect({ lines: await lines(), header: await header(), payables: await payablesState() }).toEqual(before);
   });
 });
