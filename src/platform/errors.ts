@@ -160,6 +160,7 @@ export const ERROR_CATALOGUE = {
   PUTAWAY_BIN_INVALID: { status: 422, title: 'The scanned bin is not an active storage bin of the warehouse' },
   PUTAWAY_ITEM_MISMATCH: { status: 422, title: 'The scanned item is not the item of the putaway task' },
   PUTAWAY_QTY_EXCEEDS_TASK: { status: 422, title: 'The quantity is more than the putaway task holds' },
+  PUTAWAY_NOT_SHORT: { status: 422, title: 'A short putaway moves all the source bin holds, and only when it holds less than the task' },
   // Payables (src/modules/payables)
   SUPPLIER_INVOICE_NOT_FOUND: { status: 404, title: 'No such supplier invoice' },
   SUPPLIER_INVOICE_DUPLICATE: { status: 409, title: 'The supplier\'s invoice number was already entered' },

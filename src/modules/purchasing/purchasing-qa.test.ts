@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bearer } from '../../../test/support/tenants.ts';
-import { admin, app, bin, createPo, item, post, receive, receivingState, sentPo, supplier, tenant, useWarehouseApi, warehouse } from './purchasing.fixtures.ts';
+import { admin, app, bin, binQty, confirm, createPo, customer, item, nextTask, order, post, receive, receivingState, sentPo, supplier, tenant, useWarehouseApi, waveOk, warehouse } from './purchasing.fixtures.ts';
 
 useWarehouseApi();
 
@@ -82,5 +82,44 @@ describe('receiving QA regressions', () => {
     expect(revised.statusCode, revised.body).toBe(422);
     expect(revised.json().code).toBe('ITEM_INACTIVE');
     expect(await state()).toEqual(before);
+  });
+
+  it('closes a putaway task whose goods were picked from the dock first (confirm short: true); it used to stay open for ever, refused BIN_STOCK_SHORT, at the head of /next', async () => {
+    const w = await warehouse();
+    const rcv = await bin(w, 'RCV', 1, 'receiving');
+    const shelf = await bin(w, 'S-Q2', 5, 'storage');
+    const s = await supplier();
+    const a = await item();
+    const po = await sentPo({ supplierId: s, warehouseId: w, lines: [{ itemId: a.itemId, qty: '5', unitCost: '2' }] });
+    const received = await receive({ purchaseOrderId: po.purchaseOrderId, lines: [{ scan: a.sku, qty: '5' }] });
+    expect(received.statusCode, received.body).toBe(201);
+    const [taskId] = received.json().putawayTaskIds;
+    // Before the putaway, a wave takes 3 straight from the receiving bin (picking draws from any bin but packing).
+    await order(await customer(w), [{ itemId: a.itemId, qty: '3' }]);
+    await waveOk({ warehouseId: w });
+    const pick = (await nextTask(w)).task;
+    expect(pick.binId).toBe(rcv);
+    expect((await confirm(pick.taskId, { binScan: 'RCV', itemScan: a.sku, qty: '3' })).statusCode).toBe(200);
+    expect(await binQty(a.itemId, rcv)).toBe('2');
+
+    const putaway = (body: Record<string, unknown>) => post(`/v1/putaway-tasks/${taskId}/confirm`, { binScan: 'S-Q2', itemScan: a.sku, ...body });
+    // The whole task cannot move: refused, nothing written.
+    const before = await receivingState();
+    const refused = await putaway({ qty: '5' });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().code).toBe('BIN_STOCK_SHORT');
+    expect(await receivingState()).toEqual(before);
+    // Short, but less than the bin holds: refused (nothing may stay in the receiving bin without a task).
+    expect((await putaway({ qty: '1', short: true })).json().code).toBe('PUTAWAY_NOT_SHORT');
+    expect(await receivingState()).toEqual(before);
+    // Short: all the bin holds moves and the task closes; /next no longer hands it out.
+    const short = await putaway({ qty: '5', short: true });
+    expect(short.statusCode, short.body).toBe(200);
+    expect(short.json()).toMatchObject({ status: 'done', qty: '5', qtyPutAway: '2', qtyRemaining: '0' });
+    expect({ rcv: await binQty(a.itemId, rcv), shelf: await binQty(a.itemId, shelf) }).toEqual({ rcv: '0', shelf: '2' });
+    const next = await app.inject({ method: 'GET', url: `/v1/putaway-tasks/next?warehouseId=${w}`, headers: bearer(tenant.adminKey) });
+    expect(next.json().task).toBeNull();
+    const again = await putaway({ qty: '1', short: true });
+    expect(again.json().code).toBe('PUTAWAY_TASK_NOT_OPEN');
   });
 });

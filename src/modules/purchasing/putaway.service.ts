@@ -62,7 +62,8 @@ async function toTasks(tx: Tx, ctx: OperationContext, rows: TaskRow[]): Promise<
     suggestedBinCode: row.suggested_bin_id ? (code.get(row.suggested_bin_id) ?? null) : null,
     qty: decimalString(row.qty),
     qtyPutAway: decimalString(row.qty_put_away),
-    qtyRemaining: new Dec(row.qty).minus(row.qty_put_away).toFixed(),
+    // A task closed short has nothing left to put away.
+    qtyRemaining: row.status === 'open' ? new Dec(row.qty).minus(row.qty_put_away).toFixed() : '0',
     status: row.status as PutawayTaskStatus,
     assignedTo: row.assigned_to,
     createdAt: row.created_at,
@@ -176,6 +177,11 @@ export interface ConfirmPutawayInput {
   /** The item's GTIN or SKU, as scanned. */
   itemScan: string;
   qty: string;
+  /**
+   * The source bin holds less than the task's rest (a wave picked from the receiving bin first):
+   * move what it holds, up to qty, and close the task — else it could never be completed.
+   */
+  short?: boolean | undefined;
 }
 
 export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: ConfirmPutawayInput): Promise<PutawayTask> {
@@ -202,9 +208,20 @@ export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: C
   const remaining = new Dec(task.qty).minus(task.qty_put_away);
   if (qty.gt(remaining)) throw new AppError('PUTAWAY_QTY_EXCEEDS_TASK', `the task has ${remaining.toFixed()} left to put away`);
 
-  await moveStockBetweenBins(tx, ctx, { itemId: task.item_id, warehouseId: task.warehouse_id, fromBinId: task.from_bin_id, toBinId: bin.bin_id, qty: qty.toFixed(), referenceType: 'putaway_task', referenceId: task.task_id });
-  const putAway = new Dec(task.qty_put_away).plus(qty);
-  const done = putAway.gte(task.qty);
+  // Short: only when the source bin really holds less than the rest, and then all it holds moves — no stock is
+  // left in the bin without a task. (The move locks the bin and refuses if a pick takes from it meanwhile.)
+  let moved = qty;
+  if (input.short) {
+    const held = await heldInBin(tx, ctx, task.from_bin_id, task.item_id);
+    if (held.gte(remaining)) throw new AppError('PUTAWAY_NOT_SHORT', `the bin holds the task's ${remaining.toFixed()} left: confirm without short`);
+    if (qty.lt(held)) throw new AppError('PUTAWAY_NOT_SHORT', `the bin holds ${held.toFixed()} of the item: put all of it away`, [{ field: '/qty', message: 'less than the bin holds' }]);
+    moved = held;
+  }
+  if (moved.gt(0)) {
+    await moveStockBetweenBins(tx, ctx, { itemId: task.item_id, warehouseId: task.warehouse_id, fromBinId: task.from_bin_id, toBinId: bin.bin_id, qty: moved.toFixed(), referenceType: 'putaway_task', referenceId: task.task_id });
+  }
+  const putAway = new Dec(task.qty_put_away).plus(moved);
+  const done = input.short === true || putAway.gte(task.qty);
   const updated = await tx
     .updateTable('putaway_tasks')
     .set({ qty_put_away: putAway.toFixed(), assigned_to: me, ...(done ? { status: 'done', completed_at: ctx.clock.now() } : {}) })
@@ -212,9 +229,14 @@ export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: C
     .where('task_id', '=', task.task_id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await audit(tx, ctx, { action: 'putaway_task.confirm', entityType: 'putaway_task', entityId: task.task_id, before: { qtyPutAway: decimalString(task.qty_put_away), status: task.status }, after: { qtyPutAway: putAway.toFixed(), status: updated.status, toBin: bin.code, qty: qty.toFixed() } });
-  await appendEvent(tx, ctx, { eventType: 'putaway_task.confirmed', aggregateType: 'putaway_task', aggregateId: task.task_id, payload: { taskId: task.task_id, itemId: task.item_id, warehouseId: task.warehouse_id, toBinId: bin.bin_id, toBinCode: bin.code, qty: qty.toFixed(), status: updated.status } });
+  await audit(tx, ctx, { action: 'putaway_task.confirm', entityType: 'putaway_task', entityId: task.task_id, before: { qtyPutAway: decimalString(task.qty_put_away), status: task.status }, after: { qtyPutAway: putAway.toFixed(), status: updated.status, toBin: bin.code, qty: moved.toFixed(), ...(input.short ? { short: true, qtyConfirmed: qty.toFixed() } : {}) } });
+  await appendEvent(tx, ctx, { eventType: 'putaway_task.confirmed', aggregateType: 'putaway_task', aggregateId: task.task_id, payload: { taskId: task.task_id, itemId: task.item_id, warehouseId: task.warehouse_id, toBinId: bin.bin_id, toBinCode: bin.code, qty: moved.toFixed(), status: updated.status, short: input.short === true } });
   return (await toTasks(tx, ctx, [updated]))[0]!;
+}
+
+async function heldInBin(tx: Tx, ctx: OperationContext, binId: string, itemId: string): Promise<Dec> {
+  const row = await tx.selectFrom('bin_balances').select('on_hand').where('tenant_id', '=', ctx.tenantId).where('bin_id', '=', binId).where('item_id', '=', itemId).executeTakeFirst();
+  return new Dec(row?.on_hand ?? 0);
 }
 
 async function itemOfScan(tx: Tx, ctx: OperationContext, scan: string): Promise<string | null> {

@@ -1,8 +1,9 @@
 /**
  * The putaway commands of the books model test (books-model.test.ts): a receipt's
  * putaway task confirmed by scanning a storage bin and the item, in full, in part, by two
- * associates at once, or wrongly (more than is left, the receiving bin scanned as the
- * destination, another item). A putaway moves stock between bins at value 0: every identity
+ * associates at once, short (a wave picked part of it from the receiving bin first: all the bin
+ * holds moves and the task closes; refused while the bin holds the rest), or wrongly (more than
+ * is left, the receiving bin scanned as the destination, another item). A putaway moves stock between bins at value 0: every identity
  * holds, the (item, warehouse) on hand is untouched, and a refusal writes nothing.
  */
 import fc from 'fast-check';
@@ -11,17 +12,17 @@ import type { Model, World } from './books-model.fixtures.ts';
 import type { ModelHarness } from './books-model.payables.ts';
 
 type Cmd = fc.AsyncCommand<Model, World>;
-type PutawayMode = 'full' | 'partial' | 'parallel' | 'too_much' | 'receiving_bin' | 'wrong_item';
+type PutawayMode = 'full' | 'partial' | 'parallel' | 'short' | 'too_much' | 'receiving_bin' | 'wrong_item';
 
 export function putawayCommands(h: ModelHarness): Array<fc.Arbitrary<Cmd>> {
   const { request, rows, snapshot, expectRefused, count, assertBooks } = h;
 
   class PutAway implements Cmd {
     constructor(readonly pick: number, readonly overflow: boolean, readonly mode: PutawayMode) {}
-    check = (model: Readonly<Model>) => model.putawayTasks.some((task) => task.putAway < task.qty);
+    check = (model: Readonly<Model>) => model.putawayTasks.some((task) => !task.closedShort && task.putAway < task.qty);
     async run(model: Model, world: World) {
       count(model, `putaway_${this.mode}`);
-      const open = model.putawayTasks.filter((task) => task.putAway < task.qty);
+      const open = model.putawayTasks.filter((task) => !task.closedShort && task.putAway < task.qty);
       const task = open[this.pick % open.length]!;
       const [row] = await rows(
         world,
@@ -36,7 +37,7 @@ export function putawayCommands(h: ModelHarness): Array<fc.Arbitrary<Cmd>> {
       const qty = this.mode === 'too_much' ? remaining + 1 : this.mode === 'partial' ? Math.max(1, Math.floor(remaining / 2)) : remaining;
       // Scanned in lower case: bin codes match case-insensitively.
       const binScan = (this.mode === 'receiving_bin' ? world.receivingBins[w]! : this.overflow ? world.overflowBins[w]! : world.storageBins[w]!).code.toLowerCase();
-      const body = { binScan, itemScan: this.mode === 'wrong_item' ? other.sku : item.sku, qty: String(qty) };
+      const body = { binScan, itemScan: this.mode === 'wrong_item' ? other.sku : item.sku, qty: String(qty), ...(this.mode === 'short' ? { short: true } : {}) };
       const url = `/v1/putaway-tasks/${task.taskId}/confirm`;
       const before = await snapshot(model);
       if (this.mode === 'parallel') {
@@ -59,6 +60,16 @@ export function putawayCommands(h: ModelHarness): Array<fc.Arbitrary<Cmd>> {
       if (this.mode === 'too_much') await expectRefused(model, response, ['PUTAWAY_QTY_EXCEEDS_TASK'], before);
       else if (this.mode === 'receiving_bin') await expectRefused(model, response, ['PUTAWAY_BIN_INVALID'], before);
       else if (this.mode === 'wrong_item') await expectRefused(model, response, ['PUTAWAY_ITEM_MISMATCH'], before);
+      // Short is for a bin a pick emptied in part: refused while the bin still holds the rest; else all it holds moves and the task closes.
+      else if (this.mode === 'short' && row.in_bin >= qty) await expectRefused(model, response, ['PUTAWAY_NOT_SHORT'], before);
+      else if (this.mode === 'short') {
+        expect(response.statusCode, response.body).toBe(200);
+        task.putAway += row.in_bin;
+        task.closedShort = true;
+        count(model, 'putaway_short_closed');
+        expect({ qtyPutAway: Number(response.json().qtyPutAway), status: response.json().status, qtyRemaining: response.json().qtyRemaining }).toEqual({ qtyPutAway: task.putAway, status: 'done', qtyRemaining: '0' });
+        model.stats.succeeded++;
+      }
       // Picking may have taken from the receiving bin first: what is not there cannot be put away.
       else if (row.in_bin < qty) await expectRefused(model, response, ['BIN_STOCK_SHORT'], before);
       else {
@@ -73,7 +84,8 @@ export function putawayCommands(h: ModelHarness): Array<fc.Arbitrary<Cmd>> {
   }
 
   const putaway = fc
-    .tuple(fc.nat(), fc.boolean(), fc.constantFrom<PutawayMode>('full', 'full', 'partial', 'partial', 'parallel', 'too_much', 'receiving_bin', 'wrong_item'))
+    .tuple(fc.nat(), fc.boolean(), fc.constantFrom<PutawayMode>('full', 'full', 'partial', 'partial', 'parallel', 'short', 'short', 'too_much', 'receiving_bin', 'wrong_item'))
     .map(([p, overflow, mode]) => new PutAway(p, overflow, mode));
-  return [putaway, putaway];
+  // Listed three times: drawn as often as picking, so that tasks are put away before waves empty the receiving bin.
+  return [putaway, putaway, putaway];
 }
