@@ -102,7 +102,7 @@ describe('receiving QA regressions', () => {
     expect((await confirm(pick.taskId, { binScan: 'RCV', itemScan: a.sku, qty: '3' })).statusCode).toBe(200);
     expect(await binQty(a.itemId, rcv)).toBe('2');
 
-    const putaway = (body: Record<string, unknown>) => post(`/v1/putaway-tasks/${taskId}/confirm`, { binScan: 'S-Q2', itemScan: a.sku, ...body });
+    const putaway = (body: Record<string, unknown>, id = taskId) => post(`/v1/putaway-tasks/${id}/confirm`, { binScan: 'S-Q2', itemScan: a.sku, ...body });
     // The whole task cannot move: refused, nothing written.
     const before = await receivingState();
     const refused = await putaway({ qty: '5' });
@@ -112,11 +112,22 @@ describe('receiving QA regressions', () => {
     // Short, but less than the bin holds: refused (nothing may stay in the receiving bin without a task).
     expect((await putaway({ qty: '1', short: true })).json().code).toBe('PUTAWAY_NOT_SHORT');
     expect(await receivingState()).toEqual(before);
-    // Short: all the bin holds moves and the task closes; /next no longer hands it out.
+    // A later receipt of 4 lands in the same bin (its own task): the bin holds 6, of which only 2 are the first task's.
+    const po2 = await sentPo({ supplierId: s, warehouseId: w, lines: [{ itemId: a.itemId, qty: '4', unitCost: '2' }] });
+    const later = await receive({ purchaseOrderId: po2.purchaseOrderId, lines: [{ scan: a.sku, qty: '4' }] });
+    expect(later.statusCode, later.body).toBe(201);
+    const [laterTaskId] = later.json().putawayTaskIds;
+    // Short: all the bin holds for the task moves and the task closes; /next no longer hands it out.
     const short = await putaway({ qty: '5', short: true });
     expect(short.statusCode, short.body).toBe(200);
     expect(short.json()).toMatchObject({ status: 'done', qty: '5', qtyPutAway: '2', qtyRemaining: '0' });
-    expect({ rcv: await binQty(a.itemId, rcv), shelf: await binQty(a.itemId, shelf) }).toEqual({ rcv: '0', shelf: '2' });
+    expect({ rcv: await binQty(a.itemId, rcv), shelf: await binQty(a.itemId, shelf) }).toEqual({ rcv: '4', shelf: '2' });
+    // The later receipt's task is whole: short is refused for it, and it completes in full.
+    expect((await putaway({ qty: '4', short: true }, laterTaskId)).json().code).toBe('PUTAWAY_NOT_SHORT');
+    const whole = await putaway({ qty: '4' }, laterTaskId);
+    expect(whole.statusCode, whole.body).toBe(200);
+    expect(whole.json()).toMatchObject({ status: 'done', qtyPutAway: '4', qtyRemaining: '0' });
+    expect({ rcv: await binQty(a.itemId, rcv), shelf: await binQty(a.itemId, shelf) }).toEqual({ rcv: '0', shelf: '6' });
     const next = await app.inject({ method: 'GET', url: `/v1/putaway-tasks/next?warehouseId=${w}`, headers: bearer(tenant.adminKey) });
     expect(next.json().task).toBeNull();
     const again = await putaway({ qty: '1', short: true });

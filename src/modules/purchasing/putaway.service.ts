@@ -179,12 +179,14 @@ export interface ConfirmPutawayInput {
   qty: string;
   /**
    * The source bin holds less than the task's rest (a wave picked from the receiving bin first):
-   * move what it holds, up to qty, and close the task — else it could never be completed.
+   * move what it holds for this task (beyond the other open tasks of the item there) and close the
+   * task — else it could never be completed.
    */
   short?: boolean | undefined;
 }
 
 export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: ConfirmPutawayInput): Promise<PutawayTask> {
+  if (input.short) await lockSiblingTasks(tx, ctx, input.taskId);
   const task = await tx.selectFrom('putaway_tasks').selectAll().where('tenant_id', '=', ctx.tenantId).where('task_id', '=', input.taskId).forNoKeyUpdate().executeTakeFirst();
   if (!task) throw new AppError('PUTAWAY_TASK_NOT_FOUND', `no putaway task ${input.taskId}`);
   if (task.status !== 'open') throw new AppError('PUTAWAY_TASK_NOT_OPEN', `the putaway task is ${task.status}`);
@@ -212,9 +214,10 @@ export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: C
   // left in the bin without a task. (The move locks the bin and refuses if a pick takes from it meanwhile.)
   let moved = qty;
   if (input.short) {
-    const held = await heldInBin(tx, ctx, task.from_bin_id, task.item_id);
+    // What the bin holds beyond the other open tasks of the item there (a later receipt into the same bin): theirs stays.
+    const held = Dec.max(0, (await heldInBin(tx, ctx, task.from_bin_id, task.item_id)).minus(await othersRemaining(tx, ctx, task)));
     if (held.gte(remaining)) throw new AppError('PUTAWAY_NOT_SHORT', `the bin holds the task's ${remaining.toFixed()} left: confirm without short`);
-    if (qty.lt(held)) throw new AppError('PUTAWAY_NOT_SHORT', `the bin holds ${held.toFixed()} of the item: put all of it away`, [{ field: '/qty', message: 'less than the bin holds' }]);
+    if (qty.lt(held)) throw new AppError('PUTAWAY_NOT_SHORT', `the bin holds ${held.toFixed()} of the item for this task: put all of it away`, [{ field: '/qty', message: 'less than the bin holds' }]);
     moved = held;
   }
   if (moved.gt(0)) {
@@ -232,6 +235,29 @@ export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: C
   await audit(tx, ctx, { action: 'putaway_task.confirm', entityType: 'putaway_task', entityId: task.task_id, before: { qtyPutAway: decimalString(task.qty_put_away), status: task.status }, after: { qtyPutAway: putAway.toFixed(), status: updated.status, toBin: bin.code, qty: moved.toFixed(), ...(input.short ? { short: true, qtyConfirmed: qty.toFixed() } : {}) } });
   await appendEvent(tx, ctx, { eventType: 'putaway_task.confirmed', aggregateType: 'putaway_task', aggregateId: task.task_id, payload: { taskId: task.task_id, itemId: task.item_id, warehouseId: task.warehouse_id, toBinId: bin.bin_id, toBinCode: bin.code, qty: moved.toFixed(), status: updated.status, short: input.short === true } });
   return (await toTasks(tx, ctx, [updated]))[0]!;
+}
+
+/**
+ * A short confirm divides the bin's stock among the open tasks of the item there, so it locks them all first, in
+ * task id order (two short confirms never deadlock; a plain confirm locks only its own task and never waits on them).
+ */
+async function lockSiblingTasks(tx: Tx, ctx: OperationContext, taskId: string): Promise<void> {
+  const task = await tx.selectFrom('putaway_tasks').select(['from_bin_id', 'item_id']).where('tenant_id', '=', ctx.tenantId).where('task_id', '=', taskId).executeTakeFirst();
+  if (!task) return;
+  await tx.selectFrom('putaway_tasks').select('task_id').where('tenant_id', '=', ctx.tenantId).where('from_bin_id', '=', task.from_bin_id).where('item_id', '=', task.item_id).where('status', '=', 'open').orderBy('task_id').forNoKeyUpdate().execute();
+}
+
+async function othersRemaining(tx: Tx, ctx: OperationContext, task: TaskRow): Promise<Dec> {
+  const row = await tx
+    .selectFrom('putaway_tasks')
+    .select(sql<string>`coalesce(sum(qty - qty_put_away), 0)::text`.as('rest'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('from_bin_id', '=', task.from_bin_id)
+    .where('item_id', '=', task.item_id)
+    .where('status', '=', 'open')
+    .where('task_id', '<>', task.task_id)
+    .executeTakeFirstOrThrow();
+  return new Dec(row.rest);
 }
 
 async function heldInBin(tx: Tx, ctx: OperationContext, binId: string, itemId: string): Promise<Dec> {
