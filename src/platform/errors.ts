@@ -151,6 +151,8 @@ export const ERROR_CATALOGUE = {
   SUPPLIER_INACTIVE: { status: 422, title: 'The supplier is inactive' },
   RECEIPT_SCAN_UNKNOWN: { status: 422, title: 'The scan is not a GTIN, SKU or part number of this supplier' },
   RECEIPT_WAREHOUSE_MISMATCH: { status: 422, title: 'The purchase order is for another warehouse' },
+  RECEIPT_BIN_INVALID: { status: 422, title: 'Goods are received into a receiving or storage bin, not a packing bin' },
+  PURCHASE_ORDER_REFERENCE_MISMATCH: { status: 422, title: 'The references given name different purchase orders or lines' },
   OVER_RECEIPT_REFUSED: { status: 422, title: 'The quantity is beyond what was ordered plus the over-receipt tolerance' },
   PUTAWAY_TASK_NOT_FOUND: { status: 404, title: 'No such putaway task' },
   PUTAWAY_TASK_NOT_OPEN: { status: 409, title: 'The putaway task is no longer open' },
@@ -158,6 +160,7 @@ export const ERROR_CATALOGUE = {
   PUTAWAY_BIN_INVALID: { status: 422, title: 'The scanned bin is not an active storage bin of the warehouse' },
   PUTAWAY_ITEM_MISMATCH: { status: 422, title: 'The scanned item is not the item of the putaway task' },
   PUTAWAY_QTY_EXCEEDS_TASK: { status: 422, title: 'The quantity is more than the putaway task holds' },
+  PUTAWAY_NOT_SHORT: { status: 422, title: 'A short putaway moves all the source bin holds, and only when it holds less than the task' },
   // Payables (src/modules/payables)
   SUPPLIER_INVOICE_NOT_FOUND: { status: 404, title: 'No such supplier invoice' },
   SUPPLIER_INVOICE_DUPLICATE: { status: 409, title: 'The supplier\'s invoice number was already entered' },

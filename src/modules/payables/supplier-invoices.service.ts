@@ -10,7 +10,7 @@ import { appendEvent } from '../../platform/outbox/index.ts';
 import { getTenantOrThrow } from '../access/index.ts';
 import { resolveItemOrThrow } from '../catalog/index.ts';
 import { addDays, getSupplierOrThrow, isBusinessDate } from '../partners/index.ts';
-import { loadPurchaseOrderLines, lockPurchaseOrderHeadersInOrder, type PurchaseOrderLineRow, type PurchaseOrderRow } from '../purchasing/index.ts';
+import { assertSamePurchaseOrder, loadPurchaseOrderLines, lockPurchaseOrderHeadersInOrder, type PurchaseOrderLineRow, type PurchaseOrderRow } from '../purchasing/index.ts';
 import { settleSupplierInvoice } from './supplier-invoice-match.service.ts';
 import { findInvoiceRowOrThrow, getSupplierInvoiceOrThrow, type SupplierInvoice, type SupplierInvoiceRow } from './supplier-invoices.queries.ts';
 
@@ -229,10 +229,11 @@ async function lockHeldInvoice(tx: Tx, ctx: OperationContext, supplierInvoiceId:
 async function resolvePoIds(tx: Tx, ctx: OperationContext, lines: SupplierInvoiceLineInput[]): Promise<string[]> {
   const ids: string[] = [];
   for (const [index, line] of lines.entries()) {
-    let query = tx.selectFrom('purchase_orders').select('po_id').where('tenant_id', '=', ctx.tenantId);
+    let query = tx.selectFrom('purchase_orders').select(['po_id', 'po_number']).where('tenant_id', '=', ctx.tenantId);
     query = line.purchaseOrderId !== undefined ? query.where('po_id', '=', line.purchaseOrderId) : query.where('po_number', '=', line.poNumber!.trim().toUpperCase());
     const row = await query.executeTakeFirst();
     if (!row) throw new AppError('PURCHASE_ORDER_NOT_FOUND', `no purchase order ${line.purchaseOrderId ?? line.poNumber}`, [{ field: `/lines/${index}`, message: 'unknown purchase order' }]);
+    assertSamePurchaseOrder(row, line, `/lines/${index}/poNumber`);
     ids.push(row.po_id);
   }
   return ids;
@@ -243,8 +244,10 @@ async function resolvePoLine(tx: Tx, ctx: OperationContext, po: PurchaseOrderRow
   const field = `/lines/${index}`;
   const notOnOrder = (what: string) => new AppError('SUPPLIER_INVOICE_LINE_NOT_ON_ORDER', `${what} is not a line of purchase order ${po.po_number}`, [{ field, message: 'not on the order' }]);
   const open = lines.filter((line) => line.status !== 'cancelled');
-  if (input.poLineId !== undefined) return open.find((line) => line.line_id === input.poLineId) ?? throwError(notOnOrder(`line ${input.poLineId}`));
-  if (input.lineNumber !== undefined) return open.find((line) => line.line_number === input.lineNumber) ?? throwError(notOnOrder(`line number ${input.lineNumber}`));
+  let found: PurchaseOrderLineRow | undefined;
+  if (input.poLineId !== undefined) found = open.find((line) => line.line_id === input.poLineId) ?? throwError(notOnOrder(`line ${input.poLineId}`));
+  else if (input.lineNumber !== undefined) found = open.find((line) => line.line_number === input.lineNumber) ?? throwError(notOnOrder(`line number ${input.lineNumber}`));
+  if (found !== undefined) return assertSameLine(tx, ctx, po, found, input, field);
   let itemId = input.itemId;
   if (itemId === undefined && input.sku !== undefined) {
     try {
@@ -259,6 +262,27 @@ async function resolvePoLine(tx: Tx, ctx: OperationContext, po: PurchaseOrderRow
   if (matching.length === 0) throw notOnOrder(`item ${input.sku ?? itemId}`);
   if (matching.length > 1) throw invalid(field, `the item is on ${matching.length} lines of ${po.po_number}: name the lineNumber`);
   return matching[0]!;
+}
+
+/**
+ * A line named by id or number must be the one every other reference given names too (lineNumber,
+ * itemId, sku): otherwise the first would win silently and the bill land on another line.
+ */
+async function assertSameLine(tx: Tx, ctx: OperationContext, po: PurchaseOrderRow, line: PurchaseOrderLineRow, input: SupplierInvoiceLineInput, field: string): Promise<PurchaseOrderLineRow> {
+  const mismatch = (what: string) =>
+    new AppError('PURCHASE_ORDER_REFERENCE_MISMATCH', `${what} does not name line ${line.line_number} of purchase order ${po.po_number}`, [{ field: `${field}/${what.split(' ')[0]}`, message: 'another line' }]);
+  if (input.lineNumber !== undefined && input.lineNumber !== line.line_number) throw mismatch(`lineNumber ${input.lineNumber}`);
+  if (input.itemId !== undefined && input.itemId !== line.item_id) throw mismatch(`itemId ${input.itemId}`);
+  if (input.sku !== undefined) {
+    let itemId: string | null = null;
+    try {
+      itemId = (await resolveItemOrThrow(tx, ctx, { sku: input.sku.trim() })).itemId;
+    } catch (error) {
+      if (!isAppError(error) || (error.code !== 'ITEM_NOT_FOUND' && error.code !== 'ITEM_INACTIVE')) throw error;
+    }
+    if (itemId !== line.item_id) throw mismatch(`sku ${input.sku.trim()}`);
+  }
+  return line;
 }
 
 function throwError(error: AppError): never {

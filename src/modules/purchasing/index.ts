@@ -19,7 +19,7 @@ export { listPutawayTasks, nextPutawayTask, confirmPutawayTask, cancelPutawayTas
 export type { PutawayTask } from './putaway.service.ts';
 export { getPurchasingSettings, DEFAULT_APPROVAL_THRESHOLD_MINOR, DEFAULT_OVER_RECEIPT_TOLERANCE_PERCENT, DEFAULT_PRICE_TOLERANCE_PERCENT, DEFAULT_QTY_TOLERANCE_PERCENT } from './purchasing-settings.service.ts';
 export type { PurchasingSettings } from './purchasing-settings.service.ts';
-export { lockPurchaseOrderHeadersInOrder, loadLines as loadPurchaseOrderLines } from './purchase-orders.queries.ts';
+export { assertSamePurchaseOrder, lockPurchaseOrderHeadersInOrder, loadLines as loadPurchaseOrderLines } from './purchase-orders.queries.ts';
 export type { PurchaseOrderRow, PurchaseOrderLineRow } from './purchase-orders.queries.ts';
 export { PURCHASE_ORDER_STATUSES } from './rules/purchase-order.rules.ts';
 export type { PurchaseOrderStatus } from './rules/purchase-order.rules.ts';

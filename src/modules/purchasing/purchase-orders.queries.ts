@@ -98,7 +98,18 @@ export async function lockPurchaseOrderOrThrow(tx: Tx, ctx: OperationContext, re
   else throw new AppError('VALIDATION_FAILED', 'name the purchase order by purchaseOrderId or poNumber', [{ field: '/purchaseOrderId', message: 'is required' }]);
   const row = await query.forNoKeyUpdate().executeTakeFirst();
   if (!row) throw new AppError('PURCHASE_ORDER_NOT_FOUND', `no purchase order ${ref.purchaseOrderId ?? ref.poNumber}`);
+  assertSamePurchaseOrder(row, ref, '/poNumber');
   return row;
+}
+
+/**
+ * Both purchaseOrderId and poNumber given must name the same order: the id alone would
+ * otherwise win silently, and goods or a bill would land on an order the paperwork does not name.
+ */
+export function assertSamePurchaseOrder(row: { po_number: string }, ref: { purchaseOrderId?: string | undefined; poNumber?: string | undefined }, field: string): void {
+  if (ref.purchaseOrderId === undefined || ref.poNumber === undefined) return;
+  if (ref.poNumber.trim().toUpperCase() === row.po_number) return;
+  throw new AppError('PURCHASE_ORDER_REFERENCE_MISMATCH', `purchaseOrderId names ${row.po_number}, poNumber names ${ref.poNumber.trim()}`, [{ field, message: 'another purchase order' }]);
 }
 
 export async function findPurchaseOrderRowOrThrow(tx: Tx, ctx: OperationContext, purchaseOrderId: string): Promise<PurchaseOrderRow> {

@@ -10,7 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import { assertMinor, lineAmountMinor, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
 import { getTenantOrThrow } from '../access/index.ts';
-import { getItemOrThrow } from '../catalog/index.ts';
+import { resolveItemOrThrow } from '../catalog/index.ts';
 import { getWarehouseOrThrow } from '../inventory/index.ts';
 import { getSupplierOrThrow } from '../partners/index.ts';
 import { getPurchasingSettings } from './purchasing-settings.service.ts';
@@ -70,7 +70,8 @@ async function priceLines(tx: Tx, ctx: OperationContext, supplierId: string, cur
   for (const [index, line] of lines.entries()) {
     const qty = parseDecimal(line.qty, `/lines/${index}/qty`);
     if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'a line quantity is positive', [{ field: `/lines/${index}/qty`, message: 'is not positive' }]);
-    await getItemOrThrow(tx, ctx, line.itemId);
+    // A deactivated item is not bought: its scan would be refused at receiving (RECEIPT_SCAN_UNKNOWN).
+    await resolveItemOrThrow(tx, ctx, { itemId: line.itemId });
     let unitCost: string;
     if (line.unitCost !== undefined) {
       const cost = parseDecimal(line.unitCost, `/lines/${index}/unitCost`);
@@ -174,6 +175,19 @@ export async function revisePurchaseOrder(tx: Tx, ctx: OperationContext, input: 
   const header = await lockPurchaseOrderOrThrow(tx, ctx, input);
   assertRevision(header.revision, input.expectedRevision, `purchase order ${header.po_number}`);
   if (!canDo('revise', header.status)) throw new AppError('PURCHASE_ORDER_NOT_REVISABLE', `purchase order ${header.po_number} is ${header.status}`);
+  // An approved order can be billed before anything arrives; the invoice lines keep their PO lines (any
+  // status: a rejected invoice is kept too), so the line list can no longer be replaced. Entry locks this
+  // header first, so no invoice slips in between this check and the delete.
+  const billed = await tx
+    .selectFrom('supplier_invoice_lines as l')
+    .innerJoin('supplier_invoices as i', (join) => join.onRef('i.tenant_id', '=', 'l.tenant_id').onRef('i.supplier_invoice_id', '=', 'l.supplier_invoice_id'))
+    .select('i.invoice_number')
+    .where('l.tenant_id', '=', ctx.tenantId)
+    .where('l.po_id', '=', header.po_id)
+    .orderBy('i.invoice_number')
+    .limit(1)
+    .executeTakeFirst();
+  if (billed) throw new AppError('PURCHASE_ORDER_NOT_REVISABLE', `purchase order ${header.po_number} has supplier invoice ${billed.invoice_number} against its lines: cancel it and order anew`);
   const before = await loadPurchaseOrder(tx, ctx, header);
   const lines = await priceLines(tx, ctx, header.supplier_id, header.currency, input.lines);
   await tx.deleteFrom('purchase_order_lines').where('tenant_id', '=', ctx.tenantId).where('po_id', '=', header.po_id).execute();

@@ -211,8 +211,15 @@ export const PutawayTaskSchema = Type.Object(
 );
 
 export const ConfirmPutawayBody = Type.Object(
-  { binScan: Type.String({ minLength: 1, maxLength: 64 }), itemScan: Type.String({ minLength: 1, maxLength: 64 }), qty: Qty },
-  { additionalProperties: false, examples: [{ binScan: 'A-01', itemScan: '04006381333931', qty: '24' }] },
+  {
+    binScan: Type.String({ minLength: 1, maxLength: 64 }),
+    itemScan: Type.String({ minLength: 1, maxLength: 64 }),
+    qty: Qty,
+    short: Type.Optional(
+      Type.Boolean({ description: 'The source bin holds less than the task says (picked from the dock first): move what it holds, up to qty, and close the task' }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ binScan: 'A-01', itemScan: '04006381333931', qty: '24' }, { binScan: 'A-01', itemScan: '04006381333931', qty: '24', short: true }] },
 );
 
 export const CancelPutawayBody = Type.Object(

@@ -68,7 +68,8 @@ async function toTasks(tx: Tx, ctx: OperationContext, rows: TaskRow[]): Promise<
   const item = new Map(items.map((row) => [row.item_id, row]));
   const onHand = new Map(held.map((row) => [`${row.item_id}/${row.bin_id}`, row.on_hand]));
   return rows.map((row) => {
-    const remaining = new Dec(row.qty).minus(row.qty_put_away);
+    // A task closed short or cancelled has nothing left to put away.
+    const remaining = row.status === 'open' ? new Dec(row.qty).minus(row.qty_put_away) : new Dec(0);
     const inBin = new Dec(onHand.get(`${row.item_id}/${row.from_bin_id}`) ?? '0');
     return {
       taskId: row.task_id,
@@ -208,9 +209,16 @@ export interface ConfirmPutawayInput {
   /** The PO supplier's part number, the item's GTIN or its SKU, as scanned (receiving's order). */
   itemScan: string;
   qty: string;
+  /**
+   * The source bin holds less than the task's rest (a wave picked from the receiving bin first):
+   * move what it holds for this task (beyond the other open tasks of the item there) and close the
+   * task — else it could never be completed.
+   */
+  short?: boolean | undefined;
 }
 
 export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: ConfirmPutawayInput): Promise<PutawayTask> {
+  if (input.short) await lockSiblingTasks(tx, ctx, input.taskId);
   const task = await tx.selectFrom('putaway_tasks').selectAll().where('tenant_id', '=', ctx.tenantId).where('task_id', '=', input.taskId).forNoKeyUpdate().executeTakeFirst();
   if (!task) throw new AppError('PUTAWAY_TASK_NOT_FOUND', `no putaway task ${input.taskId}`);
   if (task.status !== 'open') throw new AppError('PUTAWAY_TASK_NOT_OPEN', `the putaway task is ${task.status}`);
@@ -236,14 +244,26 @@ export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: C
   // Say what the bin holds (the move re-checks under its lock; this is for the message).
   const held = await tx.selectFrom('bin_balances as bb').innerJoin('bins as b', (join) => join.onRef('b.tenant_id', '=', 'bb.tenant_id').onRef('b.bin_id', '=', 'bb.bin_id')).select(['bb.on_hand', 'b.code']).where('bb.tenant_id', '=', ctx.tenantId).where('bb.item_id', '=', task.item_id).where('bb.bin_id', '=', task.from_bin_id).executeTakeFirst();
   const inBin = new Dec(held?.on_hand ?? '0');
-  if (inBin.lt(qty)) {
+  if (!input.short && inBin.lt(qty)) {
     const fromCode = held?.code ?? (await tx.selectFrom('bins').select('code').where('tenant_id', '=', ctx.tenantId).where('bin_id', '=', task.from_bin_id).executeTakeFirst())?.code ?? task.from_bin_id;
-    throw new AppError('BIN_STOCK_SHORT', `bin ${fromCode} holds ${inBin.toFixed()} of the item, not ${qty.toFixed()}; put away what it holds or cancel the task`);
+    throw new AppError('BIN_STOCK_SHORT', `bin ${fromCode} holds ${inBin.toFixed()} of the item, not ${qty.toFixed()}; confirm with short: true to put away what it holds, or cancel the task`);
   }
 
-  await moveStockBetweenBins(tx, ctx, { itemId: task.item_id, warehouseId: task.warehouse_id, fromBinId: task.from_bin_id, toBinId: bin.bin_id, qty: qty.toFixed(), referenceType: 'putaway_task', referenceId: task.task_id });
-  const putAway = new Dec(task.qty_put_away).plus(qty);
-  const done = putAway.gte(task.qty);
+  // Short: only when the source bin really holds less than the rest, and then all it holds moves — no stock is
+  // left in the bin without a task. (The move locks the bin and refuses if a pick takes from it meanwhile.)
+  let moved = qty;
+  if (input.short) {
+    // What the bin holds beyond the other open tasks of the item there (a later receipt into the same bin): theirs stays.
+    const held = Dec.max(0, (await heldInBin(tx, ctx, task.from_bin_id, task.item_id)).minus(await othersRemaining(tx, ctx, task)));
+    if (held.gte(remaining)) throw new AppError('PUTAWAY_NOT_SHORT', `the bin holds the task's ${remaining.toFixed()} left: confirm without short`);
+    if (qty.lt(held)) throw new AppError('PUTAWAY_NOT_SHORT', `the bin holds ${held.toFixed()} of the item for this task: put all of it away`, [{ field: '/qty', message: 'less than the bin holds' }]);
+    moved = held;
+  }
+  if (moved.gt(0)) {
+    await moveStockBetweenBins(tx, ctx, { itemId: task.item_id, warehouseId: task.warehouse_id, fromBinId: task.from_bin_id, toBinId: bin.bin_id, qty: moved.toFixed(), referenceType: 'putaway_task', referenceId: task.task_id });
+  }
+  const putAway = new Dec(task.qty_put_away).plus(moved);
+  const done = input.short === true || putAway.gte(task.qty);
   const updated = await tx
     .updateTable('putaway_tasks')
     .set({ qty_put_away: putAway.toFixed(), assigned_to: me, ...(done ? { status: 'done', completed_at: ctx.clock.now() } : {}) })
@@ -251,8 +271,8 @@ export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: C
     .where('task_id', '=', task.task_id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await audit(tx, ctx, { action: 'putaway_task.confirm', entityType: 'putaway_task', entityId: task.task_id, before: { qtyPutAway: decimalString(task.qty_put_away), status: task.status }, after: { qtyPutAway: putAway.toFixed(), status: updated.status, toBin: bin.code, qty: qty.toFixed() } });
-  await appendEvent(tx, ctx, { eventType: 'putaway_task.confirmed', aggregateType: 'putaway_task', aggregateId: task.task_id, payload: { taskId: task.task_id, itemId: task.item_id, warehouseId: task.warehouse_id, toBinId: bin.bin_id, toBinCode: bin.code, qty: qty.toFixed(), status: updated.status } });
+  await audit(tx, ctx, { action: 'putaway_task.confirm', entityType: 'putaway_task', entityId: task.task_id, before: { qtyPutAway: decimalString(task.qty_put_away), status: task.status }, after: { qtyPutAway: putAway.toFixed(), status: updated.status, toBin: bin.code, qty: moved.toFixed(), ...(input.short ? { short: true, qtyConfirmed: qty.toFixed() } : {}) } });
+  await appendEvent(tx, ctx, { eventType: 'putaway_task.confirmed', aggregateType: 'putaway_task', aggregateId: task.task_id, payload: { taskId: task.task_id, itemId: task.item_id, warehouseId: task.warehouse_id, toBinId: bin.bin_id, toBinCode: bin.code, qty: moved.toFixed(), status: updated.status, short: input.short === true } });
   return (await toTasks(tx, ctx, [updated]))[0]!;
 }
 
@@ -277,6 +297,34 @@ export async function cancelPutawayTask(tx: Tx, ctx: OperationContext, input: { 
   await audit(tx, ctx, { action: 'putaway_task.cancel', entityType: 'putaway_task', entityId: task.task_id, before: { status: task.status, qtyPutAway: decimalString(task.qty_put_away) }, after: { status: 'cancelled', qtyCancelled: remaining, reason } });
   await appendEvent(tx, ctx, { eventType: 'putaway_task.cancelled', aggregateType: 'putaway_task', aggregateId: task.task_id, payload: { taskId: task.task_id, itemId: task.item_id, warehouseId: task.warehouse_id, fromBinId: task.from_bin_id, qtyCancelled: remaining, reason } });
   return (await toTasks(tx, ctx, [updated]))[0]!;
+}
+
+/**
+ * A short confirm divides the bin's stock among the open tasks of the item there, so it locks them all first, in
+ * task id order (two short confirms never deadlock; a plain confirm locks only its own task and never waits on them).
+ */
+async function lockSiblingTasks(tx: Tx, ctx: OperationContext, taskId: string): Promise<void> {
+  const task = await tx.selectFrom('putaway_tasks').select(['from_bin_id', 'item_id']).where('tenant_id', '=', ctx.tenantId).where('task_id', '=', taskId).executeTakeFirst();
+  if (!task) return;
+  await tx.selectFrom('putaway_tasks').select('task_id').where('tenant_id', '=', ctx.tenantId).where('from_bin_id', '=', task.from_bin_id).where('item_id', '=', task.item_id).where('status', '=', 'open').orderBy('task_id').forNoKeyUpdate().execute();
+}
+
+async function othersRemaining(tx: Tx, ctx: OperationContext, task: TaskRow): Promise<Dec> {
+  const row = await tx
+    .selectFrom('putaway_tasks')
+    .select(sql<string>`coalesce(sum(qty - qty_put_away), 0)::text`.as('rest'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('from_bin_id', '=', task.from_bin_id)
+    .where('item_id', '=', task.item_id)
+    .where('status', '=', 'open')
+    .where('task_id', '<>', task.task_id)
+    .executeTakeFirstOrThrow();
+  return new Dec(row.rest);
+}
+
+async function heldInBin(tx: Tx, ctx: OperationContext, binId: string, itemId: string): Promise<Dec> {
+  const row = await tx.selectFrom('bin_balances').select('on_hand').where('tenant_id', '=', ctx.tenantId).where('bin_id', '=', binId).where('item_id', '=', itemId).executeTakeFirst();
+  return new Dec(row?.on_hand ?? 0);
 }
 
 /** The PO supplier's part number first, then GTIN, then SKU — the order receiving resolves scans in. */

@@ -100,7 +100,9 @@ export async function postReceipt(tx: Tx, ctx: OperationContext, input: PostRece
     throw new AppError('RECEIPT_WAREHOUSE_MISMATCH', `purchase order ${header.po_number} is for another warehouse`);
   }
   await getWarehouseOrThrow(tx, ctx, header.warehouse_id);
-  if (input.binId !== undefined) await getBinOrThrow(tx, ctx, header.warehouse_id, input.binId);
+  // Goods in a packing bin are picked goods waiting for a carton: receiving into one would hide them from picking.
+  const bin = input.binId !== undefined ? await getBinOrThrow(tx, ctx, header.warehouse_id, input.binId) : null;
+  if (bin?.kind === 'packing') throw new AppError('RECEIPT_BIN_INVALID', `${bin.code} is a packing bin: receive into a receiving or storage bin`, [{ field: '/binId', message: 'a packing bin' }]);
 
   // Every check before the first write: resolve each scan, spread it over the item's
   // open lines, and hold the tolerance on each item's total.
@@ -239,7 +241,9 @@ export async function postReceipt(tx: Tx, ctx: OperationContext, input: PostRece
   }
   await step('backorders');
 
-  const putawayTaskIds = await createPutawayTasks(tx, ctx, { receiptId, warehouseId: header.warehouse_id, lines });
+  // Goods received straight into a storage bin are put away already: only the others get a task.
+  const landed = bin?.kind === 'storage' ? [] : lines;
+  const putawayTaskIds = await createPutawayTasks(tx, ctx, { receiptId, warehouseId: header.warehouse_id, lines: landed });
   await step('putaway_tasks');
 
   const receipt: PostedReceipt = {

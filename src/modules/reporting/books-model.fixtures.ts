@@ -35,6 +35,10 @@ export interface World {
   warehouses: string[];
   /** The storage bin of each warehouse (same index), where stock is put and picked from. */
   storageBins: Array<{ binId: string; code: string }>;
+  /** A second storage bin per warehouse, a putaway destination (picking takes from either). */
+  overflowBins: Array<{ binId: string; code: string }>;
+  /** The receiving bin per warehouse, where some receipts land before their putaway. */
+  receivingBins: Array<{ binId: string; code: string }>;
   customers: Array<{ customerId: string; shipToId: string }>;
 }
 
@@ -73,6 +77,8 @@ export interface Model {
   purchaseOrders: Array<{ purchaseOrderId: string; qty: number; unitCost: string; invoicedQty: number }>;
   /** Posted supplier invoices and what supplier payments applied to them. */
   supplierInvoices: Array<{ supplierInvoiceId: string; supplierInvoiceNumber: string; totalMinor: number; paidMinor: number }>;
+  /** Putaway tasks of receipts into a receiving bin: quantity and how much of it the model confirmed. */
+  putawayTasks: Array<{ taskId: string; qty: number; putAway: number; closedShort: boolean }>;
   stats: { attempted: number; succeeded: number; refused: number; byCommand: Record<string, number> };
 }
 
@@ -87,9 +93,15 @@ export async function newWorld(testDb: () => TestDatabase, app: FastifyInstance)
   const { priceListId } = await seedTaxAndPriceList(admin, tenant.tenantId);
   const warehouses = [await addWarehouse(admin, tenant.tenantId, 'W0', 10), await addWarehouse(admin, tenant.tenantId, 'W1', 20)];
   const storageBins = [];
+  const overflowBins = [];
+  const receivingBins = [];
+  const bin = (warehouseId: string, code: string, kind: 'storage' | 'receiving', pickSequence: number) =>
+    testDb().db.withTenant({ tenantId: tenant.tenantId }, (tx) => createBin(tx, context(tenant.tenantId), warehouseId, { code, kind, pickSequence }));
   for (const warehouseId of warehouses) {
-    const bin = await testDb().db.withTenant({ tenantId: tenant.tenantId }, (tx) => createBin(tx, context(tenant.tenantId), warehouseId, { code: 'S-01', kind: 'storage', pickSequence: 10 }));
-    storageBins.push({ binId: bin.binId, code: bin.code });
+    const [s, o, r] = [await bin(warehouseId, 'S-01', 'storage', 10), await bin(warehouseId, 'S-02', 'storage', 20), await bin(warehouseId, 'RCV-M', 'receiving', 1)];
+    storageBins.push({ binId: s.binId, code: s.code });
+    overflowBins.push({ binId: o.binId, code: o.code });
+    receivingBins.push({ binId: r.binId, code: r.code });
   }
   const items: World['items'] = [];
   for (const [index, priceEa] of ITEM_PRICES.entries()) items.push({ itemId: (await addItem(admin, tenant.tenantId, priceListId, { sku: `BM-${index}`, priceEa })).itemId, sku: `BM-${index}` });
@@ -101,7 +113,7 @@ export async function newWorld(testDb: () => TestDatabase, app: FastifyInstance)
   }
   const settings = await app.inject({ method: 'PUT', url: '/v1/settings/shipping', headers: bearer(tenant.adminKey), payload: { gs1CompanyPrefix: '0614141', freight: FREIGHT_TARIFF } });
   expect(settings.statusCode, settings.body).toBe(200);
-  return { tenantId: tenant.tenantId, key: tenant.adminKey, items, warehouses, storageBins, customers };
+  return { tenantId: tenant.tenantId, key: tenant.adminKey, items, warehouses, storageBins, overflowBins, receivingBins, customers };
 }
 
 export function context(tenantId: string): OperationContext {
@@ -122,7 +134,7 @@ export async function writtenState(testDb: () => TestDatabase, tenantId: string)
     'stock_movements', 'reservations', 'journal_entries', 'journal_lines', 'pick_waves', 'pick_tasks', 'shipments', 'cartons', 'carton_lines',
     'shipment_lines', 'invoices', 'invoice_lines', 'credit_memos', 'credit_memo_lines', 'customer_payments', 'payment_applications',
     'receivable_open_items', 'outbox_events', 'audit_log',
-    'supplier_invoices', 'supplier_invoice_lines', 'payable_open_items', 'supplier_payments', 'supplier_payment_applications',
+    'supplier_invoices', 'supplier_invoice_lines', 'payable_open_items', 'supplier_payments', 'supplier_payment_applications', 'putaway_tasks',
   ];
   const counts = tables.map((table) => `(select count(*) from ${table} where tenant_id = $1)::text as ${table}`).join(', ');
   const { rows } = await testDb().admin.query(
@@ -134,7 +146,9 @@ export async function writtenState(testDb: () => TestDatabase, tenantId: string)
        (select coalesce(sum(qty_picked), 0) || '/' || coalesce(sum(qty_shipped), 0) || '/' || coalesce(sum(qty_allocated), 0) || '/' || coalesce(sum(qty_backordered), 0) from sales_order_lines where tenant_id = $1) as lines,
        (select string_agg(status, ',' order by order_id) from sales_orders where tenant_id = $1) as statuses,
        (select string_agg(status, ',' order by task_id) from pick_tasks where tenant_id = $1) as task_statuses,
-       (select string_agg(status, ',' order by invoice_id) from invoices where tenant_id = $1) as invoice_statuses`,
+       (select string_agg(status, ',' order by invoice_id) from invoices where tenant_id = $1) as invoice_statuses,
+       (select string_agg(status || ':' || qty_put_away, ',' order by task_id) from putaway_tasks where tenant_id = $1) as putaway,
+       (select string_agg(bin_id || ':' || item_id || ':' || on_hand, ',' order by bin_id, item_id) from bin_balances where tenant_id = $1) as bins`,
     [tenantId],
   );
   return rows[0];
@@ -255,6 +269,19 @@ export async function assertBooks(testDb: () => TestDatabase, model: Model): Pro
   for (const invoice of model.supplierInvoices) {
     expect(payables.get(invoice.supplierInvoiceId)).toEqual({ document_id: invoice.supplierInvoiceId, amount: invoice.totalMinor, open: invoice.totalMinor - invoice.paidMinor });
   }
+  // Putaway tasks: put away as the model confirmed, done exactly when all of it is; a receiving bin never holds
+  // more than its open tasks still have to move (picking may take from it first), and never below zero.
+  const tasks = new Map((await q(`select task_id, qty_put_away::text as put_away, status from putaway_tasks where tenant_id = $1`)).map((row) => [row.task_id, row]));
+  for (const task of model.putawayTasks) {
+    const row = tasks.get(task.taskId);
+    expect({ putAway: Number(row?.put_away), status: row?.status }, `putaway task ${task.taskId}`).toEqual({ putAway: task.putAway, status: task.closedShort || task.putAway === task.qty ? 'done' : 'open' });
+  }
+  for (const row of await q(
+    `select b.bin_id, coalesce((select sum(bb.on_hand) from bin_balances bb where bb.tenant_id = b.tenant_id and bb.bin_id = b.bin_id), 0)::text as held,
+            coalesce((select sum(t.qty - t.qty_put_away) from putaway_tasks t where t.tenant_id = b.tenant_id and t.from_bin_id = b.bin_id and t.status = 'open'), 0)::text as open
+     from bins b where b.tenant_id = $1 and b.kind = 'receiving'`,
+  )) expect(new Dec(row.held).lte(row.open), `receiving bin ${row.bin_id} holds ${row.held}, open putaway ${row.open}`).toBe(true);
+
   // GRNI per PO line: never cleared beyond what its receipts credited, and exactly 0 left once all received is billed.
   for (const row of await q(
     `select l.line_id, l.qty_received::text as received,

@@ -10,6 +10,7 @@ import type { OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { createPurchaseOrder, postReceipt } from '../purchasing/index.ts';
 import { payablesCommands } from './books-model.payables.ts';
+import { putawayCommands } from './books-model.putaway.ts';
 import { FREIGHT_TARIFF, FREIGHT_TERMS, POLICIES, assertBooks, clock, inWorld, key, newWorld, sum, writtenState, type Model, type ModelInvoice, type ModelOrder, type World } from './books-model.fixtures.ts';
 
 /**
@@ -19,7 +20,9 @@ import { FREIGHT_TARIFF, FREIGHT_TERMS, POLICIES, assertBooks, clock, inWorld, k
  * over-applied, on a voided invoice), credit memo (one unit, the rest, too much,
  * freight) and void, purchase receipts, supplier invoices (exact, partial, price within
  * tolerance, price beyond it then approved, more than received then rejected, a duplicate
- * number refused) and supplier payments (full, partial, over-applied) — random sequences on the real database. After EVERY command
+ * number refused), supplier payments (full, partial, over-applied) and putaway of receipts
+ * that landed in the receiving bin (full, partial, two confirmations at once, more than
+ * is left, the receiving bin or another item scanned; books-model.putaway.ts) — random sequences on the real database. After EVERY command
  * every `qm verify` identity holds, inventory value is exactly 0 wherever quantity
  * is 0 and never negative, and the database agrees with the model's own count of
  * stock, picks, shipments, invoices, applications and credits
@@ -114,27 +117,32 @@ async function modelSupplier(tx: Tx, ctx: OperationContext): Promise<string> {
 }
 
 class ReceiveStock implements Cmd {
-  constructor(readonly item: number, readonly warehouse: number, readonly qty: number, readonly unitCost: string) {}
+  constructor(readonly item: number, readonly warehouse: number, readonly qty: number, readonly unitCost: string, readonly toReceiving = false) {}
   check = () => true;
   async run(model: Model, world: World) {
     count(model, 'receive');
     const itemId = world.items[this.item]!.itemId;
     const warehouseId = world.warehouses[this.warehouse]!;
     // A purchase receipt: a PO for the quantity, received by scanning the SKU into the storage
-    // bin; stock, GRNI and the backorder release commit together (purchasing.postReceipt).
-    const purchaseOrderId = await inWorld(testDb, world, async (tx, ctx) => {
+    // bin, or into the receiving bin to be put away (books-model.putaway.ts); stock, GRNI and the
+    // backorder release commit together (purchasing.postReceipt).
+    const binId = (this.toReceiving ? world.receivingBins : world.storageBins)[this.warehouse]!.binId;
+    const { purchaseOrderId, putawayTaskIds } = await inWorld(testDb, world, async (tx, ctx) => {
       const supplierId = await modelSupplier(tx, ctx);
       const po = await createPurchaseOrder(tx, ctx, { poNumber: `PO-M${newId().slice(-10)}`, supplierId, warehouseId, lines: [{ itemId, qty: String(this.qty), unitCost: this.unitCost }] });
       await tx.updateTable('purchase_orders').set({ status: 'sent' }).where('tenant_id', '=', ctx.tenantId).where('po_id', '=', po.purchaseOrderId).execute();
-      await postReceipt(tx, ctx, { receiptNumber: `RCV-M${newId().slice(-10)}`, purchaseOrderId: po.purchaseOrderId, binId: world.storageBins[this.warehouse]!.binId, lines: [{ scan: world.items[this.item]!.sku, qty: String(this.qty) }] });
-      return po.purchaseOrderId;
+      const receipt = await postReceipt(tx, ctx, { receiptNumber: `RCV-M${newId().slice(-10)}`, purchaseOrderId: po.purchaseOrderId, binId, lines: [{ scan: world.items[this.item]!.sku, qty: String(this.qty) }] });
+      return { purchaseOrderId: po.purchaseOrderId, putawayTaskIds: receipt.putawayTaskIds };
     });
+    // Only goods that landed in the receiving bin are to put away; a storage bin holds them where they belong.
+    expect(putawayTaskIds).toHaveLength(this.toReceiving ? 1 : 0);
+    if (this.toReceiving) model.putawayTasks.push({ taskId: putawayTaskIds[0]!, qty: this.qty, putAway: 0, closedShort: false });
     model.purchaseOrders.push({ purchaseOrderId, qty: this.qty, unitCost: this.unitCost, invoicedQty: 0 });
     model.onHand.set(key(itemId, warehouseId), (model.onHand.get(key(itemId, warehouseId)) ?? 0) + this.qty);
     model.stats.succeeded++;
     await assertBooks(testDb, model);
   }
-  toString = () => `receive(item${this.item}, wh${this.warehouse}, ${this.qty} @ ${this.unitCost})`;
+  toString = () => `receive(item${this.item}, wh${this.warehouse}, ${this.qty} @ ${this.unitCost}${this.toReceiving ? ', to RCV-M' : ''})`;
 }
 
 class CreateOrder implements Cmd {
@@ -418,12 +426,13 @@ const customer = fc.integer({ min: 0, max: POLICIES.length - 1 });
 const order = fc.tuple(customer, fc.array(fc.record({ item, qty: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 2 })).map(([c, lines]) => new CreateOrder(c, lines));
 const pick = fc.tuple(fc.nat(), fc.constantFrom<PickMode>('full', 'full', 'half', 'short', 'wrong_item')).map(([p, mode]) => new PickTask(p, mode));
 const ship = fc.tuple(fc.nat(), fc.boolean(), fc.boolean(), fc.boolean()).map(([p, entered, weighed, overpack]) => new Ship(p, entered, weighed, overpack));
-const receive = fc.tuple(item, warehouse, fc.integer({ min: 1, max: 6 }), unitCost).map(([i, w, q, c]) => new ReceiveStock(i, w, q, c));
+const receive = fc.tuple(item, warehouse, fc.integer({ min: 1, max: 6 }), unitCost, fc.boolean()).map(([i, w, q, c, r]) => new ReceiveStock(i, w, q, c, r));
 const wave = warehouse.map((w) => new Wave(w));
 const pay = fc.tuple(customer, fc.constantFrom<PayMode>('full', 'partial', 'across', 'unapplied', 'over', 'voided')).map(([c, mode]) => new Pay(c, mode));
 const credit = fc.tuple(fc.nat(), fc.nat(), fc.constantFrom<CreditMode>('one', 'rest', 'too_much', 'freight')).map(([p, l, mode]) => new CreditMemo(p, l, mode));
 /** Weights: an arbitrary listed n times is drawn n times as often, so that sequences reach shipping and billing. */
 const weighted = <T>(n: number, arbitrary: T): T[] => Array.from({ length: n }, () => arbitrary);
+const harness = { request, rows, snapshot, expectRefused, count, assertBooks: (model: Model) => assertBooks(testDb, model) };
 const commands = [
   fc.tuple(item, warehouse, fc.integer({ min: -3, max: 8 }).filter((qty) => qty !== 0), unitCost).map(([i, w, q, c]) => new AdjustStock(i, w, q, c)),
   ...weighted(2, receive),
@@ -435,7 +444,8 @@ const commands = [
   ...weighted(3, pay),
   ...weighted(2, credit),
   fc.nat().map((p) => new VoidInvoice(p)),
-  ...payablesCommands({ request, rows, snapshot, expectRefused, count, assertBooks: (model) => assertBooks(testDb, model) }),
+  ...payablesCommands(harness),
+  ...putawayCommands(harness),
 ];
 
 describe('the books against a model of the whole flow', () => {
@@ -444,9 +454,10 @@ describe('the books against a model of the whole flow', () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: COMMANDS_MAX, size: 'max' }), async (cmds) => {
         const world = await newWorld(testDb, app);
-        const model: Model = { world, onHand: new Map(), orders: [], invoices: [], payments: [], creditMemos: [], purchaseOrders: [], supplierInvoices: [], stats: { attempted: 0, succeeded: 0, refused: 0, byCommand: {} } };
-        // Opening stock in both warehouses, at costs that do not divide evenly, so that early orders allocate.
-        for (const [i, w, cost] of [[0, 0, '1.46'], [1, 0, '0.333333'], [0, 1, '0.333333'], [1, 1, '2.17']] as const) await new ReceiveStock(i, w, 6, cost).run(model, world);
+        const model: Model = { world, onHand: new Map(), orders: [], invoices: [], payments: [], creditMemos: [], purchaseOrders: [], supplierInvoices: [], putawayTasks: [], stats: { attempted: 0, succeeded: 0, refused: 0, byCommand: {} } };
+        // Opening stock in both warehouses, at costs that do not divide evenly, so that early orders allocate; half of it
+        // still in the receiving bin (first in walk order), so that waves pick from the dock before its putaway.
+        for (const [i, w, cost, dock] of [[0, 0, '1.46', true], [1, 0, '0.333333', false], [0, 1, '0.333333', false], [1, 1, '2.17', true]] as const) await new ReceiveStock(i, w, 6, cost, dock).run(model, world);
         await fc.asyncModelRun(() => ({ model, real: world }), cmds);
         totals.attempted += model.stats.attempted;
         totals.succeeded += model.stats.succeeded;
@@ -458,7 +469,8 @@ describe('the books against a model of the whole flow', () => {
     // The run must have reached the back half, not only piled up stock and orders.
     const ran = (...names: string[]) => sum(names.map((name) => totals.byCommand[name] ?? 0));
     const coverage = { ship: ran('ship'), picks: ran('pick_full', 'pick_half'), shortPicks: ran('pick_short'), appliedPayments: ran('pay_full', 'pay_partial', 'pay_across'), credits: ran('credit_one', 'credit_rest', 'credit_freight'), voids: ran('void'),
-      supplierInvoices: ran('sinv_exact', 'sinv_partial', 'sinv_price_within'), approvals: ran('sinv_price_beyond'), supplierPayments: ran('spay_full', 'spay_partial') };
+      supplierInvoices: ran('sinv_exact', 'sinv_partial', 'sinv_price_within'), approvals: ran('sinv_price_beyond'), supplierPayments: ran('spay_full', 'spay_partial'),
+      putaways: ran('putaway_full', 'putaway_parallel'), partialPutaways: ran('putaway_partial'), putawayAttempts: ran('putaway_short', 'putaway_too_much', 'putaway_receiving_bin', 'putaway_wrong_item') };
     expect(Object.values(coverage).every((n) => n >= 3), `the back half ran too rarely: ${JSON.stringify(totals.byCommand)}`).toBe(true);
     expect(totals.succeeded).toBeGreaterThan(totals.attempted / 2);
   }, 600_000);
