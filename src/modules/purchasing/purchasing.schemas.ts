@@ -174,7 +174,7 @@ export const PutawayTaskSchema = Type.Object(
     suggestedBinCode: Nullable(Type.String()),
     qty: DecimalString,
     qtyPutAway: DecimalString,
-    qtyRemaining: DecimalString,
+    qtyRemaining: Type.String({ pattern: DecimalString.pattern, description: 'Left to put away: qty − qtyPutAway while open; 0 once done (also short) or cancelled' }),
     fromBinShort: Type.Boolean({ description: 'Open and the from-bin holds less than qtyRemaining: GET /v1/putaway-tasks/next skips it; cancel it' }),
     status: Type.Union([Type.Literal('open'), Type.Literal('done'), Type.Literal('cancelled')]),
     assignedTo: Nullable(Type.String()),
