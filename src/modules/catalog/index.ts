@@ -4,6 +4,7 @@ export {
   createItem,
   getItemOrThrow,
   resolveItemOrThrow,
+  itemIdOfScan,
   unitFactorOrThrow,
   listItems,
   updateItem,

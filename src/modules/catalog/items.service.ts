@@ -1,7 +1,7 @@
 import { audit } from '../../platform/audit/index.ts';
 import type { OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, isAppError } from '../../platform/errors.ts';
 import type { Page, PageRequest } from '../../platform/http/pagination.ts';
 import { toPage } from '../../platform/http/pagination.ts';
 import { assertRevision } from '../../platform/http/revision.ts';
@@ -283,4 +283,23 @@ async function assertGtinFree(tx: Tx, ctx: OperationContext, gtin: string, excep
   if (exceptItemId) query = query.where('item_id', '<>', exceptItemId);
   const taken = await query.executeTakeFirst();
   if (taken) throw new AppError('GTIN_TAKEN', `item ${taken.sku} already has GTIN ${gtin}`);
+}
+
+/**
+ * The active item a warehouse scan names: a GTIN (8, 12, 13 or 14 digits, any written
+ * length) first, then a SKU; null when it names none. Picking, packing, receiving and
+ * putaway all read scans this way (receiving and putaway try the supplier's part number first).
+ */
+export async function itemIdOfScan(tx: Tx, ctx: OperationContext, scan: string): Promise<string | null> {
+  const code = scan.trim();
+  const attempts: ItemRef[] = /^(\d{8}|\d{12,14})$/.test(code) ? [{ gtin: code }, { sku: code }] : [{ sku: code }];
+  for (const ref of attempts) {
+    try {
+      return (await resolveItemOrThrow(tx, ctx, ref)).itemId;
+    } catch (error) {
+      // resolveItemOrThrow refuses after a successful query, so the transaction is intact.
+      if (!isAppError(error) || (error.code !== 'ITEM_NOT_FOUND' && error.code !== 'ITEM_INACTIVE')) throw error;
+    }
+  }
+  return null;
 }

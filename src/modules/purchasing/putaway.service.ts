@@ -5,14 +5,14 @@ import { actorRef } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import type { PutawayTasks } from '../../platform/db/schema.generated.ts';
 import type { Selectable } from 'kysely';
-import { AppError, isAppError } from '../../platform/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { Page, PageRequest } from '../../platform/http/pagination.ts';
 import { toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import { decimalString, Dec, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
-import { resolveItemOrThrow } from '../catalog/index.ts';
 import { activeHomeBin, moveStockBetweenBins } from '../inventory/index.ts';
+import { itemOfSupplierScan } from './supplier-scans.queries.ts';
 
 /**
  * Putaway: each receipt line that landed in a bin becomes a task to move it to
@@ -235,8 +235,8 @@ export async function confirmPutawayTask(tx: Tx, ctx: OperationContext, input: C
     .where(sql<boolean>`upper(code) = ${binCode.toUpperCase()}`)
     .executeTakeFirst();
   if (!bin) throw new AppError('PUTAWAY_BIN_INVALID', `${binCode} is not an active storage bin of the warehouse`);
-  const scanned = await itemOfScan(tx, ctx, task.receipt_id, input.itemScan);
-  if (scanned !== task.item_id) throw new AppError('PUTAWAY_ITEM_MISMATCH', `${input.itemScan.trim()} is not the item of the task`);
+  const scanned = await itemOfSupplierScan(tx, ctx, await supplierOfReceipt(tx, ctx, task.receipt_id), input.itemScan);
+  if (scanned.itemId !== task.item_id) throw new AppError('PUTAWAY_ITEM_MISMATCH', `${input.itemScan.trim()} is not the item of the task`);
   const qty = parseDecimal(input.qty, '/qty');
   if (!qty.gt(0)) throw new AppError('VALIDATION_FAILED', 'qty is positive', [{ field: '/qty', message: 'is not positive' }]);
   const remaining = new Dec(task.qty).minus(task.qty_put_away);
@@ -327,26 +327,14 @@ async function heldInBin(tx: Tx, ctx: OperationContext, binId: string, itemId: s
   return new Dec(row?.on_hand ?? 0);
 }
 
-/** The PO supplier's part number first, then GTIN, then SKU — the order receiving resolves scans in. */
-async function itemOfScan(tx: Tx, ctx: OperationContext, receiptId: string, scan: string): Promise<string | null> {
-  const code = scan.trim();
-  const part = await tx
+/** The supplier of the task's receipt's PO: its part numbers are scanned at putaway as at receiving. */
+async function supplierOfReceipt(tx: Tx, ctx: OperationContext, receiptId: string): Promise<string> {
+  const row = await tx
     .selectFrom('receipts as r')
     .innerJoin('purchase_orders as po', (join) => join.onRef('po.tenant_id', '=', 'r.tenant_id').onRef('po.po_id', '=', 'r.po_id'))
-    .innerJoin('supplier_items as si', (join) => join.onRef('si.tenant_id', '=', 'po.tenant_id').onRef('si.supplier_id', '=', 'po.supplier_id'))
-    .select('si.item_id')
+    .select('po.supplier_id')
     .where('r.tenant_id', '=', ctx.tenantId)
     .where('r.receipt_id', '=', receiptId)
-    .where((eb) => eb(eb.fn('lower', ['si.supplier_part_number']), '=', code.toLowerCase()))
-    .executeTakeFirst();
-  if (part) return part.item_id;
-  const attempts: Array<{ gtin: string } | { sku: string }> = /^(\d{8}|\d{12,14})$/.test(code) ? [{ gtin: code }, { sku: code }] : [{ sku: code }];
-  for (const ref of attempts) {
-    try {
-      return (await resolveItemOrThrow(tx, ctx, ref)).itemId;
-    } catch (error) {
-      if (!isAppError(error) || (error.code !== 'ITEM_NOT_FOUND' && error.code !== 'ITEM_INACTIVE')) throw error;
-    }
-  }
-  return null;
+    .executeTakeFirstOrThrow();
+  return row.supplier_id;
 }

@@ -2,16 +2,16 @@ import { audit } from '../../platform/audit/index.ts';
 import type { OperationContext } from '../../platform/context.ts';
 import { actorRef, today } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import { AppError, isAppError } from '../../platform/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertMinor, decimalString, Dec, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
-import { resolveItemOrThrow } from '../catalog/index.ts';
 import { getBinOrThrow, getWarehouseOrThrow, receiveStock, type PostedMovement } from '../inventory/index.ts';
 import { findBackorderedOrderIds, lockOrderHeaders, releaseBackorders } from '../sales/index.ts';
 import { loadLines, lockPurchaseOrderOrThrow, type PurchaseOrderLineRow } from './purchase-orders.queries.ts';
 import { getPurchasingSettings } from './purchasing-settings.service.ts';
 import { createPutawayTasks } from './putaway.service.ts';
+import { itemOfSupplierScan } from './supplier-scans.queries.ts';
 import { canDo, lineStatusAfterReceipt, orderStatusAfterReceipt, receivableLimit, spreadReceipt } from './rules/purchase-order.rules.ts';
 
 /**
@@ -287,24 +287,9 @@ export async function postReceipt(tx: Tx, ctx: OperationContext, input: PostRece
 async function itemOfReceiptScan(tx: Tx, ctx: OperationContext, supplierId: string, scan: string, index: number): Promise<string> {
   const code = scan.trim();
   if (!code) throw new AppError('VALIDATION_FAILED', 'a scan is empty', [{ field: `/lines/${index}/scan`, message: 'is empty' }]);
-  const partRows = await tx
-    .selectFrom('supplier_items')
-    .select(['supplier_id', 'item_id'])
-    .where('tenant_id', '=', ctx.tenantId)
-    .where((eb) => eb(eb.fn('lower', ['supplier_part_number']), '=', code.toLowerCase()))
-    .execute();
-  const ours = partRows.find((row) => row.supplier_id === supplierId);
-  if (ours) return ours.item_id;
-  const attempts: Array<{ gtin: string } | { sku: string }> = /^(\d{8}|\d{12,14})$/.test(code) ? [{ gtin: code }, { sku: code }] : [{ sku: code }];
-  for (const ref of attempts) {
-    try {
-      return (await resolveItemOrThrow(tx, ctx, ref)).itemId;
-    } catch (error) {
-      // resolveItemOrThrow refuses after a successful query, so the transaction is intact.
-      if (!isAppError(error) || (error.code !== 'ITEM_NOT_FOUND' && error.code !== 'ITEM_INACTIVE')) throw error;
-    }
-  }
-  if (partRows.length > 0) {
+  const { itemId, otherSuppliersPart } = await itemOfSupplierScan(tx, ctx, supplierId, code);
+  if (itemId !== null) return itemId;
+  if (otherSuppliersPart) {
     throw new AppError('RECEIPT_PART_NUMBER_OF_OTHER_SUPPLIER', `${code} is another supplier's part number`, [{ field: `/lines/${index}/scan`, message: 'another supplier' }]);
   }
   throw new AppError('RECEIPT_SCAN_UNKNOWN', `${code} is not a GTIN, SKU or part number of this supplier`, [{ field: `/lines/${index}/scan`, message: 'unknown' }]);

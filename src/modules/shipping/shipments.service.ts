@@ -2,14 +2,14 @@ import { audit } from '../../platform/audit/index.ts';
 import type { OperationContext } from '../../platform/context.ts';
 import { actorRef } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import { AppError, isAppError } from '../../platform/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { Page, PageRequest } from '../../platform/http/pagination.ts';
 import { toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import { Dec, decimalString, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
 import { findInvoiceForShipment } from '../billing/index.ts';
-import { resolveItemOrThrow } from '../catalog/index.ts';
+import { itemIdOfScan } from '../catalog/index.ts';
 import { getWarehouseOrThrow } from '../inventory/index.ts';
 import { lockSalesOrderForShipping, readSalesOrderForShipping, SHIPPABLE_STATUSES, type OrderForShipping } from '../sales/index.ts';
 import { buildSscc } from './rules/sscc.rules.ts';
@@ -215,19 +215,6 @@ export async function packCartonLine(tx: Tx, ctx: OperationContext, input: PackC
     after: { lineId: line.lineId, qty: decimalString(after) },
   });
   return (await loadCartons(tx, ctx, shipment.shipment_id)).find((c) => c.cartonId === input.cartonId)!;
-}
-
-async function itemIdOfScan(tx: Tx, ctx: OperationContext, scan: string): Promise<string | null> {
-  const text = scan.trim();
-  const attempts = /^[0-9]{8,14}$/.test(text) ? [{ gtin: text }, { sku: text }] : [{ sku: text }];
-  for (const ref of attempts) {
-    try {
-      return (await resolveItemOrThrow(tx, ctx, ref)).itemId;
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-    }
-  }
-  return null;
 }
 
 async function reservedHere(tx: Tx, ctx: OperationContext, orderId: string, warehouseId: string): Promise<Map<string, Dec>> {

@@ -2,11 +2,11 @@ import { sql } from 'kysely';
 import { audit } from '../../platform/audit/index.ts';
 import { actorRef, type OperationContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import { AppError, isAppError } from '../../platform/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { decimalString, Dec, parseDecimal } from '../../platform/money.ts';
 import { appendEvent } from '../../platform/outbox/index.ts';
-import { resolveItemOrThrow } from '../catalog/index.ts';
+import { itemIdOfScan } from '../catalog/index.ts';
 import { lockStockBalances, moveStockBetweenBins, packingBin, releaseReservedQty } from '../inventory/index.ts';
 import { lockOrderHeaders } from '../sales/index.ts';
 import { lockPickPlanning, untaskedBinStock, waveProgress, type PickTask, type WaveProgress } from './pick-tasks.queries.ts';
@@ -67,7 +67,7 @@ export async function confirmPickTask(tx: Tx, ctx: OperationContext, input: Conf
   if (input.binScan.trim().toUpperCase() !== bin.code.toUpperCase()) {
     throw new AppError('PICK_BIN_MISMATCH', `scanned bin ${input.binScan.trim()}; the task is in bin ${bin.code}`);
   }
-  const scannedItemId = await itemOfScan(tx, ctx, input.itemScan);
+  const scannedItemId = await itemIdOfScan(tx, ctx, input.itemScan);
   if (scannedItemId !== task.item_id) throw new AppError('PICK_ITEM_MISMATCH', `${input.itemScan.trim()} is not the item of the task`);
 
   const qty = parseDecimal(input.qty, '/qty');
@@ -234,19 +234,4 @@ async function backorderShortfall(tx: Tx, ctx: OperationContext, input: { task: 
     aggregateId: task.order_id,
     payload: { orderId: task.order_id, orderNumber: input.orderNumber, lineId: task.line_id, itemId: task.item_id, warehouseId: task.warehouse_id, qty: decimalString(qty), reason: 'short_pick' },
   });
-}
-
-/** The item a scan names: a GTIN (8, 12, 13 or 14 digits) first, then a SKU; null when it names none. */
-async function itemOfScan(tx: Tx, ctx: OperationContext, scan: string): Promise<string | null> {
-  const code = scan.trim();
-  const attempts: Array<{ gtin: string } | { sku: string }> = /^(\d{8}|\d{12,14})$/.test(code) ? [{ gtin: code }, { sku: code }] : [{ sku: code }];
-  for (const ref of attempts) {
-    try {
-      return (await resolveItemOrThrow(tx, ctx, ref)).itemId;
-    } catch (error) {
-      // resolveItemOrThrow refuses after a successful query, so the transaction is intact.
-      if (!isAppError(error) || (error.code !== 'ITEM_NOT_FOUND' && error.code !== 'ITEM_INACTIVE')) throw error;
-    }
-  }
-  return null;
 }
